@@ -1,0 +1,44 @@
+# Two commands: `make run` (the site with demo content) and `make test` (every test).
+# Needs only Python 3.11+ with venv and make; uv is installed into .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint messages compilemessages clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# --inexact keeps uv itself, which the lock file does not list.
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --inexact --python $(PY)
+	touch $@
+
+compilemessages: $(VENV)/.synced
+	$(PY) -m newsroom.compilemessages
+
+run: $(VENV)/.synced compilemessages
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo --base-url http://$(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.synced compilemessages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# For developers with gettext installed: refresh the catalogues from the code.
+messages: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,341 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from articles.sanitize import has_text, sanitize_body
+from articles.slugs import latin_slug
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+#: Words the site's URLs use right after the language prefix; a rubric may not take them.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "articles",
+        "archive",
+        "search",
+        "feeds",
+        "photographers",
+        "preview",
+        "sitemap",
+        "sitemap-news",
+        "robots",
+        "healthz",
+        "static",
+        "media",
+        "i18n",
+        "ckeditor5",
+        "accounts",
+        "api",
+        "login",
+        "logout",
+        "ru",
+        "kk",
+        "en",
+    }
+)
+
+
+def validate_rubric_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the site's own addresses; choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+def _blank(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+
+
+class Rubric(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[validate_rubric_slug],
+        help_text=_("Latin letters, digits and hyphens; the rubric's address on the site."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+
+    def __str__(self):
+        return self.name or self.slug
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+
+    class Meta:
+        ordering = ["name_ru", "id"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name or f"#{self.pk}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: published, and due (published_at in the past)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def complete_in(self, language: str):
+        """Articles with a headline and every section's text in ``language``."""
+        incomplete_sections = Section.objects.filter(article=OuterRef("pk")).filter(
+            _blank(f"body_{language}")
+            | (
+                _blank(f"subhead_{language}")
+                & ~(_blank("subhead_ru") & _blank("subhead_kk") & _blank("subhead_en"))
+            )
+        )
+        return (
+            self.exclude(_blank(f"headline_{language}"))
+            .filter(Exists(Section.objects.filter(article=OuterRef("pk"))))
+            .exclude(Exists(incomplete_sections))
+        )
+
+    def available_in(self, language: str):
+        """Articles the public sees in ``language``: published and complete there."""
+        return self.published().complete_in(language)
+
+    def with_completeness(self):
+        """Annotate ``is_complete_<language>`` for every language, in the same query."""
+        return self.annotate(
+            **{
+                f"is_complete_{code}": Exists(
+                    Article.objects.complete_in(code).filter(pk=OuterRef("pk"))
+                )
+                for code in LANGUAGE_CODES
+            }
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    headline = models.CharField(_("headline"), max_length=300)
+    standfirst = models.TextField(
+        _("standfirst"),
+        blank=True,
+        help_text=_("The lead: one or two sentences under the headline."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        blank=True,
+        allow_unicode=False,
+        help_text=_("Made from the headline when left empty. Changing it moves the address."),
+    )
+    rubric = models.ForeignKey(
+        Rubric,
+        verbose_name=_("rubric"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author,
+        verbose_name=_("authors"),
+        through="ArticleAuthor",
+        blank=True,
+        related_name="articles",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Set on publishing when empty. A time in the future schedules the article."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    source_name = models.CharField(
+        _("imported from"), max_length=255, blank=True, db_index=True, editable=False
+    )
+    source_credit = models.CharField(
+        _("credit line as imported"), max_length=500, blank=True, editable=False
+    )
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish articles"))]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.headline or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+        if self.fill_slugs():
+            super().save(update_fields=[f"slug_{code}" for code in LANGUAGE_CODES])
+
+    def get_absolute_url(self, language: str | None = None):
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        slug = getattr(self, f"slug_{language}", "") or str(self.pk)
+        with translation.override(language):
+            return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": slug})
+
+    def fill_slugs(self) -> bool:
+        """Give every language with a headline a unique Latin slug; True when one changed."""
+        changed = False
+        for code in LANGUAGE_CODES:
+            field = f"slug_{code}"
+            current = getattr(self, field)
+            headline = getattr(self, f"headline_{code}")
+            if current or not headline:
+                continue
+            base = latin_slug(headline) or str(self.pk)
+            candidate, n = base, 1
+            while Article.objects.filter(**{field: candidate}).exclude(pk=self.pk).exists():
+                n += 1
+                candidate = f"{base}-{n}"
+            setattr(self, field, candidate)
+            changed = True
+        return changed
+
+    def is_published(self) -> bool:
+        """Instance twin of ArticleQuerySet.published()."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_complete_in(self, language: str) -> bool:
+        """Instance twin of ArticleQuerySet.complete_in()."""
+        if not getattr(self, f"headline_{language}"):
+            return False
+        sections = list(self.sections.all())
+        return bool(sections) and all(s.is_complete_in(language) for s in sections)
+
+    def is_available_in(self, language: str) -> bool:
+        return self.is_published() and self.is_complete_in(language)
+
+    def complete_languages(self) -> list[str]:
+        return [code for code in LANGUAGE_CODES if self.is_complete_in(code)]
+
+    def content_digest(self, language: str) -> str:
+        """Fingerprint of the article's text in one language (to detect edits since import)."""
+        parts = [
+            getattr(self, f"headline_{language}") or "",
+            getattr(self, f"standfirst_{language}") or "",
+        ]
+        for section in self.sections.order_by("position", "id"):
+            parts.append(getattr(section, f"subhead_{language}") or "")
+            parts.append(getattr(section, f"body_{language}") or "")
+        return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    subhead = models.CharField(
+        _("subhead"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty for the opening section."),
+    )
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.subhead or str(_("Opening section"))
+
+    def save(self, *args, **kwargs):
+        for code in LANGUAGE_CODES:
+            field = f"body_{code}"
+            setattr(self, field, sanitize_body(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def has_subhead(self) -> bool:
+        return any(getattr(self, f"subhead_{code}") for code in LANGUAGE_CODES)
+
+    def is_complete_in(self, language: str) -> bool:
+        if not has_text(getattr(self, f"body_{language}")):
+            return False
+        return not self.has_subhead() or bool(getattr(self, f"subhead_{language}"))
+
+    def anchor(self) -> str:
+        """The id of the subhead on the public page."""
+        return (
+            latin_slug(getattr(self, f"subhead_{translation.get_language()}"), max_length=60)
+            or f"section-{self.position}"
+        )

@@ -1,0 +1,75 @@
+"""The one sanitiser for article body HTML.
+
+Every path that writes a section body (model save, admin form, importer) goes
+through :func:`sanitize_body`; nothing stores a body around it.
+"""
+
+import re
+
+import nh3
+
+#: Markup a stored body may contain: what the CKEditor 5 toolbar offers.
+ALLOWED_TAGS = frozenset(
+    {"p", "h3", "strong", "em", "i", "a", "ul", "ol", "li", "blockquote", "br"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+# Headings pasted from other pages keep their place as the one heading level
+# the editor offers, instead of being unwrapped and glued to the next words.
+_HEADING = re.compile(r"<(/?)h[1-6](?=[\s/>])", re.IGNORECASE)
+# Block elements the editor does not offer become paragraphs, for the same reason.
+_BLOCKS = (
+    "div|section|article|header|footer|aside|nav|main|figure|figcaption|table|caption"
+    "|thead|tbody|tfoot|tr|td|th|dl|dt|dd|pre|address|details|summary|center|hgroup"
+    "|fieldset|legend"
+)
+_BLOCK = re.compile(rf"<(/?)(?:{_BLOCKS})(?=[\s/>])", re.IGNORECASE)
+_BOLD = re.compile(r"<(/?)b(?=[\s/>])", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
+_MAX_PASSES = 5
+
+
+def _normalise_blocks(html: str) -> str:
+    html = _HEADING.sub(r"<\1h3", html)
+    html = _BLOCK.sub(r"<\1p", html)
+    return _BOLD.sub(r"<\1strong", html)
+
+
+def sanitize_body(html: str | None) -> str | None:
+    """Return body HTML reduced to ALLOWED_TAGS; a fixed point: sanitize(sanitize(x)) == x'.
+
+    ``None`` stays ``None`` (modeltranslation's "not translated"); a body with no
+    visible text becomes the empty string.
+    """
+    if html is None:
+        return None
+    cleaned = _CLEANER.clean(_normalise_blocks(html))
+    # nh3 is not idempotent on a few misnested inputs: a second parse repairs what
+    # the first kept. Store only what re-parses to itself, i.e. what a browser builds.
+    for _ in range(_MAX_PASSES):
+        again = _CLEANER.clean(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    cleaned = _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+    if not has_text(cleaned):
+        return ""
+    return cleaned
+
+
+def has_text(html: str | None) -> bool:
+    """True when the HTML shows at least one visible character."""
+    if not html:
+        return False
+    text = _TAG.sub("", html).replace("&nbsp;", " ")
+    return bool(text.strip())

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+
+from articles.models import Article, ArticleAuthor, Section
+
+FRONT_PAGE_SIZE = 20
+
+
+def _public_articles(language: str):
+    return (
+        Article.objects.available_in(language)
+        .select_related("rubric")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+    )
+
+
+def front_page(request):
+    language = translation.get_language()
+    articles = _public_articles(language).newest_first()
+    page = Paginator(articles, FRONT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/front_page.html", {"page": page, "articles": page.object_list})
+
+
+def article_detail(request, pk: int, slug: str = ""):
+    language = translation.get_language()
+    article = get_object_or_404(
+        _public_articles(language)
+        .with_completeness()
+        .prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
+        ),
+        pk=pk,
+    )
+    canonical = article.get_absolute_url(language)
+    if slug != getattr(article, f"slug_{language}"):
+        return redirect(canonical, permanent=True)
+    other_languages = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != language and getattr(article, f"is_complete_{code}")
+    ]
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "sections": article.sections.all(),
+            "canonical_url": request.build_absolute_uri(canonical),
+            "other_languages": [(code, article.get_absolute_url(code)) for code in other_languages],
+        },
+    )

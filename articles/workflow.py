@@ -1,0 +1,49 @@
+"""Editorial workflow: the only code that changes an article's status.
+
+For now one transition, ``publish``; the full transition table (submit, return,
+unpublish, archive, restore) and the audit log build on this module.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+
+PUBLISH_PERMISSION = "articles.publish_article"
+PUBLISHABLE_FROM = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
+
+
+class TransitionError(Exception):
+    """The article is not in a state the transition starts from."""
+
+
+def can_publish(article: Article, *, user) -> bool:
+    return article.status in PUBLISHABLE_FROM and (
+        user is None or user.has_perm(PUBLISH_PERMISSION)
+    )
+
+
+def publish(article: Article, *, user, at=None) -> Article:
+    """Publish ``article``: set its status and, when empty, ``published_at`` (now or ``at``).
+
+    ``user`` None means a trusted command-line caller (the importer, the demo).
+    """
+    if user is not None and not user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied(_("You may not publish articles."))
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.status not in PUBLISHABLE_FROM:
+            raise TransitionError(
+                _("“%(article)s” is %(status)s and cannot be published.")
+                % {"article": locked, "status": locked.get_status_display()}
+            )
+        locked.status = Article.Status.PUBLISHED
+        if locked.published_at is None:
+            locked.published_at = at or timezone.now()
+        if user is not None:
+            locked.updated_by = user
+        locked.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    article.status, article.published_at = locked.status, locked.published_at
+    return article
