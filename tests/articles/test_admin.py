@@ -1,0 +1,178 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Section
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/articles/article/"
+ADD = "/admin/articles/article/add/"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def article_form(**overrides):
+    data = {
+        "headline_ru": "Новая статья",
+        "headline_kk": "",
+        "headline_en": "",
+        "standfirst_ru": "",
+        "standfirst_kk": "",
+        "standfirst_en": "",
+        "slug_ru": "",
+        "slug_kk": "",
+        "slug_en": "",
+        "rubric": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-position": "1",
+        "sections-0-subhead_ru": "",
+        "sections-0-body_ru": "<p>Первый <i>абзац</i>.</p><script>alert(1)</script>",
+        "sections-1-position": "2",
+        "sections-1-subhead_ru": "Подзаголовок",
+        "sections-1-body_ru": (
+            '<p onmouseover="x()">Второй <a href="javascript:alert(1)">абзац</a>.</p>'
+        ),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_reporter_creates_an_article_with_sanitised_sections(client, reporter):
+    response = login(client, reporter).post(ADD, article_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == reporter
+    bodies = [s.body_ru for s in article.sections.order_by("position")]
+    assert bodies == ["<p>Первый <i>абзац</i>.</p>", "<p>Второй <a>абзац</a>.</p>"]
+    assert article.slug_ru == "novaya-statya"
+
+
+def test_posting_a_status_does_not_change_it(client, reporter):
+    login(client, reporter).post(ADD, article_form(status="published"))
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+def test_editor_publishes_with_the_admin_action(client, editor):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    response = login(client, editor).post(
+        CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None
+    assert article.updated_by == editor
+
+
+def test_reporter_cannot_publish(client, reporter):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    client = login(client, reporter)
+    page = client.get(CHANGELIST).content.decode()
+    assert "publish_selected" not in page
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_publishing_keeps_an_existing_publication_time(client, editor):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    when = article.published_at
+    login(client, editor).post(
+        CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]}
+    )
+    article.refresh_from_db()
+    assert article.published_at == when
+
+
+def test_photographer_cannot_see_or_change_articles(client, photographer):
+    article = ArticleFactory()
+    client = login(client, photographer)
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(ADD).status_code == 403
+    assert (
+        client.get(reverse("admin:articles_article_change", args=[article.pk])).status_code == 403
+    )
+    assert client.post(ADD, article_form()).status_code == 403
+    assert Article.objects.count() == 1
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_changelist_shows_status_rubric_languages_and_date(client, editor):
+    ArticleFactory(headline_ru="Видимая статья", headline_kk="Көрінетін мақала")
+    html = login(client, editor).get(CHANGELIST).content.decode()
+    assert "Видимая статья" in html
+    assert "column-languages_complete" in html
+    assert '<span lang="ru">RU</span>' in html
+    assert '<span lang="kk">KK</span>' not in html  # the sections have no Kazakh text
+
+
+def test_changelist_search_finds_kazakh_headlines(client, editor):
+    ArticleFactory(headline_ru="Первая", headline_kk="Бірінші мақала")
+    ArticleFactory(headline_ru="Вторая")
+    html = login(client, editor).get(CHANGELIST, {"q": "Бірінші"}).content.decode()
+    assert "Первая" in html
+    assert "Вторая" not in html
+
+
+def test_admin_speaks_russian_to_a_russian_browser(client, editor):
+    html = login(client, editor).get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Выберите" in html or "Статьи" in html
+
+
+def test_change_form_has_a_ckeditor_for_every_language_tab(client, editor):
+    article = ArticleFactory()
+    html = (
+        login(client, editor)
+        .get(reverse("admin:articles_article_change", args=[article.pk]))
+        .content.decode()
+    )
+    for code in ("ru", "kk", "en"):
+        assert f'name="sections-0-body_{code}"' in html
+        assert f'id="id_sections-0-body_{code}"' in html
+    assert "django_ckeditor_5" in html
+    assert "vendor/jquery-ui/jquery-ui.min.js" in html
+    assert "ajax.googleapis.com" not in html
+
+
+def test_sections_are_renumbered_in_the_editors_order(client, editor):
+    data = article_form(**{"sections-0-position": "5", "sections-1-position": "2"})
+    login(client, editor).post(ADD, data)
+    sections = list(Section.objects.order_by("position"))
+    assert [s.position for s in sections] == [1, 2]
+    assert sections[0].subhead_ru == "Подзаголовок"
+
+
+def test_the_editors_own_image_upload_is_refused_and_stores_nothing(client, editor, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, "PNG")
+    article = ArticleFactory()
+    client = login(client, editor)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    upload_url = reverse("ckeditor_upload_refused")
+    assert upload_url in html
+    response = client.post(
+        upload_url, {"upload": SimpleUploadedFile("x.png", buffer.getvalue(), "image/png")}
+    )
+    assert response.status_code == 403
+    assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*.png"))
+    assert client.post("/ckeditor5/image_upload/", {}).status_code == 404
