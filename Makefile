@@ -34,7 +34,7 @@ test: $(VENV)/.synced compilemessages
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # For developers with gettext installed: refresh the catalogues from the code.
 messages: $(VENV)/.synced
