@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Rubric, Section
 from tests.conftest import SEED_FILE
@@ -28,7 +28,9 @@ def run_import(path, *args):
     from io import StringIO
 
     out = StringIO()
-    call_command("import_article", str(path), *args, stdout=out)
+    # Errors are translated; these tests read the English ones.
+    with translation.override("en"):
+        call_command("import_article", str(path), *args, stdout=out)
     return out.getvalue()
 
 
