@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from articles.slugs import latin_slug
+from media_credits.declension import genitive_credit_name
+
+
+class Photographer(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("As written on its own: “Аманкул Дюсенбаев”.")
+    )
+    credit_name = models.CharField(
+        _("name in a credit line"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The form used after “photo”: in Russian the genitive, “Аманкула Дюсенбаева”. "
+            "Left empty on a new photographer, the Russian form is suggested from the "
+            "name and gender; check it."
+        ),
+    )
+    gender = models.CharField(
+        _("gender"),
+        max_length=10,
+        choices=Gender.choices,
+        help_text=_("Used to decline the name in Russian credit lines."),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    agency = models.CharField(
+        _("agency"), max_length=200, blank=True, help_text=_("For example “Reuters”.")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photographer",
+    )
+    is_name_to_confirm = models.BooleanField(
+        _("name to confirm"),
+        default=False,
+        help_text=_("Created from an imported credit line; check the name and its forms."),
+    )
+
+    class Meta:
+        ordering = ["name_ru", "id"]
+        verbose_name = _("photographer")
+        verbose_name_plural = _("photographers")
+
+    def __str__(self):
+        return self.name or self.slug or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            if not self.credit_name_ru and self.name_ru:
+                self.credit_name_ru = self.suggest_credit_name()
+            if not self.slug:
+                self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def suggest_credit_name(self) -> str:
+        """The Russian genitive of the nominative Russian name, for a credit line."""
+        return genitive_credit_name(self.name_ru or "", female=self.gender == self.Gender.FEMALE)
+
+    def _unique_slug(self) -> str:
+        base = latin_slug(self.name_ru or self.name_en or self.name_kk or "") or "photographer"
+        candidate, n = base, 1
+        while Photographer.objects.filter(slug=candidate).exclude(pk=self.pk).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+class PhotoQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """Photos the user uploaded or that credit the user as photographer."""
+        return self.filter(Q(uploaded_by=user) | Q(photographer__user=user))
+
+    def visible_to(self, user):
+        """The whole library for those who choose photos; their own photos for others."""
+        if user.has_perm("media_credits.choose_photo"):
+            return self.all()
+        return self.owned_by(user)
+
+
+class Photo(models.Model):
+    class UsageTerms(models.TextChoices):
+        STAFF = "staff", _("staff photo")
+        AGENCY = "agency", _("agency photo")
+        HANDOUT = "handout", _("handout")
+        LICENSED = "licensed", _("licensed")
+
+    image = models.ImageField(
+        _("image"),
+        upload_to="photos/%Y/%m/",
+        width_field=None,
+        height_field=None,
+        max_length=255,
+    )
+    photographer = models.ForeignKey(
+        Photographer,
+        verbose_name=_("photographer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    credit = models.CharField(
+        _("agency or handout credit"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "As it reads after the credit label: “Reuters”, in Russian “пресс-службы "
+            "Акорды”. With a photographer it reads “Name (Reuters)”."
+        ),
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the photo shows, for readers who cannot see it. Required to publish."),
+    )
+    taken_on = models.DateField(_("date taken"), null=True, blank=True)
+    usage_terms = models.CharField(
+        _("usage terms"), max_length=20, choices=UsageTerms.choices, default=UsageTerms.STAFF
+    )
+    usage_expires_on = models.DateField(
+        _("usage expires on"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the photo may not be published."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    image_format = models.CharField(_("format"), max_length=10, editable=False)
+    metadata = models.JSONField(
+        _("metadata from the file"), default=dict, blank=True, editable=False
+    )
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        permissions = [
+            ("choose_photo", _("Can see and choose any photo in the library")),
+            ("change_any_photo", _("Can change and delete photos of others")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                # Each term is false, never NULL, for a missing credit: a CHECK that
+                # evaluates to NULL lets the row in.
+                condition=(
+                    Q(photographer__isnull=False)
+                    | Q(credit_ru__isnull=False, credit_ru__gt="")
+                    | Q(credit_kk__isnull=False, credit_kk__gt="")
+                    | Q(credit_en__isnull=False, credit_en__gt="")
+                ),
+                name="photo_has_photographer_or_credit",
+                violation_error_message=_(
+                    "Choose a photographer or enter an agency or handout credit."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        parts = [
+            (self.caption or "").strip()[:80] or _("Untitled photo"),
+            str(self.photographer or self.credit or ""),
+            self.taken_on.isoformat() if self.taken_on else "",
+        ]
+        return " — ".join(str(part) for part in parts if part)
+
+    def is_owned_by(self, user) -> bool:
+        """Instance twin of PhotoQuerySet.owned_by()."""
+        return user.is_authenticated and (
+            self.uploaded_by_id == user.pk
+            or (self.photographer_id is not None and self.photographer.user_id == user.pk)
+        )
+
+    def is_visible_to(self, user) -> bool:
+        """Instance twin of PhotoQuerySet.visible_to()."""
+        return user.has_perm("media_credits.choose_photo") or self.is_owned_by(user)
+
+    def may_be_changed_by(self, user) -> bool:
+        return user.has_perm("media_credits.change_any_photo") or self.is_owned_by(user)
+
+
+class Rendition(models.Model):
+    """A resized copy of a photo for the web, made on first request and reused."""
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    width_requested = models.PositiveIntegerField()
+    image_format = models.CharField(max_length=10, choices=Format.choices)
+    file = models.FileField(upload_to="renditions/", max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "width_requested", "image_format"], name="unique_rendition"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.width_requested} {self.image_format}"
+
+
+@receiver(post_delete, sender=Photo)
+@receiver(post_delete, sender=Rendition)
+def _delete_stored_file(sender, instance, **kwargs):
+    # After the commit only: a rolled-back delete must still find its files.
+    file = instance.image if sender is Photo else instance.file
+    if file.name:
+        storage, name = file.storage, file.name
+        transaction.on_commit(lambda: storage.delete(name))
