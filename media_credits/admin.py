@@ -1,0 +1,265 @@
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from media_credits import renditions, upload
+from media_credits.forms import PhotoChangeForm, PhotoPickerForm, PhotoUploadForm
+from media_credits.models import Photo, Photographer
+
+THUMBNAIL_WIDTH = 480
+
+
+@admin.register(Photographer)
+class PhotographerAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "credit_name", "agency", "user", "is_name_to_confirm")
+    list_filter = ("is_name_to_confirm", "gender")
+    list_select_related = ("user",)
+    search_fields = (
+        "name_ru",
+        "name_kk",
+        "name_en",
+        "credit_name_ru",
+        "credit_name_kk",
+        "credit_name_en",
+        "agency",
+    )
+    autocomplete_fields = ("user",)
+    fields = ("name", "gender", "credit_name", "slug", "agency", "user", "is_name_to_confirm")
+
+
+@admin.register(Photo)
+class PhotoAdmin(TabbedTranslationAdmin):
+    form = PhotoChangeForm
+    list_display = (
+        "thumbnail",
+        "caption_or_untitled",
+        "photographer",
+        "credit",
+        "taken_on",
+        "usage_terms",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_display_links = ("thumbnail", "caption_or_untitled")
+    list_filter = ("usage_terms", ("taken_on", admin.DateFieldListFilter), "uploaded_at")
+    list_select_related = ("photographer", "uploaded_by")
+    search_fields = (
+        "caption_ru",
+        "caption_kk",
+        "caption_en",
+        "credit_ru",
+        "credit_kk",
+        "credit_en",
+        "photographer__name_ru",
+        "photographer__name_kk",
+        "photographer__name_en",
+        "photographer__credit_name_ru",
+    )
+    autocomplete_fields = ("photographer",)
+    date_hierarchy = "uploaded_at"
+    readonly_fields = (
+        "preview",
+        "image_details",
+        "uploaded_by",
+        "uploaded_at",
+        "file_metadata",
+    )
+    fieldsets = (
+        (None, {"fields": ("preview", "caption", "alt_text")}),
+        (
+            _("Credit and usage"),
+            {"fields": ("photographer", "credit", "taken_on", "usage_terms", "usage_expires_on")},
+        ),
+        (_("File"), {"fields": ("image_details", "uploaded_by", "uploaded_at")}),
+        (_("Metadata from the file"), {"fields": ("file_metadata",), "classes": ("collapse",)}),
+    )
+
+    # --- Who sees and changes what ------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Looked up in the whole library, so that someone else's photo is refused with
+        # 403 by the permission checks instead of a redirect to the admin index.
+        try:
+            return Photo.objects.select_related("photographer").get(pk=int(object_id))
+        except (Photo.DoesNotExist, ValueError):
+            return None
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or obj.is_visible_to(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    # --- Columns and read-only fields --------------------------------------------------
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" width="96" height="{}" alt="" loading="lazy">',
+            self._preview_url(obj),
+            max(1, round(96 * obj.height / obj.width)),
+        )
+
+    @admin.display(description=_("caption"), ordering="caption_ru")
+    def caption_or_untitled(self, obj):
+        return (obj.caption or "").strip()[:120] or _("(no caption)")
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" style="max-width:100%;height:auto">',
+            self._preview_url(obj),
+            min(THUMBNAIL_WIDTH, obj.width),
+            round(min(THUMBNAIL_WIDTH, obj.width) * obj.height / obj.width),
+        )
+
+    @admin.display(description=_("image"))
+    def image_details(self, obj):
+        return format_html(
+            '{} × {} px, {} — <a href="{}">{}</a>',
+            obj.width,
+            obj.height,
+            obj.image_format,
+            obj.image.url,
+            _("original file"),
+        )
+
+    @admin.display(description=_("metadata"))
+    def file_metadata(self, obj):
+        rows = list(_flatten(obj.metadata))
+        if not rows:
+            return "—"
+        # Every key and value came from the uploaded file: format_html_join escapes them.
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+
+    def _preview_url(self, obj):
+        return reverse(
+            "admin:media_credits_photo_rendition",
+            kwargs={"object_id": obj.pk, "width": THUMBNAIL_WIDTH, "image_format": "webp"},
+        )
+
+    # --- Upload, picker and previews ----------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="media_credits_photo_upload"),
+            path("picker/", view(self.picker_view), name="media_credits_photo_picker"),
+            path(
+                "<int:object_id>/rendition/<int:width>.<str:image_format>",
+                view(self.rendition_view),
+                name="media_credits_photo_rendition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.upload_view(request)
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        refusals = []
+        if request.method == "POST":
+            form = PhotoUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                photos, refusals = upload.save_uploads(
+                    form.cleaned_data["files"], shared=form.shared_fields(), user=request.user
+                )
+                if photos:
+                    for refusal in refusals:
+                        self.message_user(request, _refusal_text(refusal), messages.ERROR)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d photo uploaded. Check the captions, alt text and credits.",
+                            "%(count)d photos uploaded. Check the captions, alt text and credits.",
+                            len(photos),
+                        )
+                        % {"count": len(photos)},
+                        messages.SUCCESS,
+                    )
+                    changelist = reverse("admin:media_credits_photo_changelist")
+                    ids = ",".join(str(photo.pk) for photo in photos)
+                    return HttpResponseRedirect(f"{changelist}?id__in={ids}")
+        else:
+            photographer = getattr(request.user, "photographer", None)
+            form = PhotoUploadForm(initial={"photographer": photographer})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload photos"),
+            "opts": self.opts,
+            "form": form,
+            "refusals": [_refusal_text(refusal) for refusal in refusals],
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/media_credits/photo/upload.html", context)
+
+    def picker_view(self, request):
+        if not request.user.has_perm("media_credits.choose_photo"):
+            raise PermissionDenied
+        form = PhotoPickerForm(request.GET or None, admin_site=self.admin_site)
+        if form.is_bound and form.is_valid():
+            return redirect("admin:media_credits_photo_change", form.cleaned_data["photo"].pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Find a photo"),
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/media_credits/photo/picker.html", context)
+
+    def rendition_view(self, request, object_id, width, image_format):
+        photo = self.get_object(request, object_id)
+        if photo is None:
+            raise Http404
+        if not self.has_view_permission(request, photo):
+            raise PermissionDenied
+        try:
+            made = renditions.get_rendition(photo, width=width, image_format=image_format)
+        except renditions.UnknownRendition:
+            raise Http404 from None
+        return HttpResponseRedirect(made.file.url)
+
+
+def _refusal_text(refusal: upload.Refusal) -> str:
+    return _("%(file)s was not uploaded: %(reason)s") % {
+        "file": refusal.file_name,
+        "reason": refusal.reason,
+    }
+
+
+def _flatten(value, prefix=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, f"{prefix}{key}" if not prefix else f"{prefix} › {key}")
+    elif isinstance(value, list):
+        yield (prefix, ", ".join(str(item) for item in value))
+    elif isinstance(value, dt.date):
+        yield (prefix, value.isoformat())
+    else:
+        yield (prefix, str(value))

@@ -1,0 +1,136 @@
+"""Web-sized copies of photos, made on first request for a (photo, width, format) and reused.
+
+The stored original was checked and cleaned at upload (media_credits.images), so it is
+a still image within the pixel limits. Renditions are converted to sRGB, flattened
+where the format has no transparency, and written without any metadata.
+"""
+
+import logging
+from io import BytesIO
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from PIL import Image, ImageCms
+
+from media_credits.models import Photo, Rendition
+
+logger = logging.getLogger(__name__)
+
+_SAVE_OPTIONS = {
+    "webp": ("WEBP", "webp", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", "jpg", {"quality": 82, "progressive": True}),
+}
+_SRGB = ImageCms.createProfile("sRGB")
+_SIGNER_SALT = "media_credits.rendition"
+
+
+class UnknownRendition(ValueError):
+    pass
+
+
+def rendition_widths(photo: Photo) -> list[tuple[int, int]]:
+    """(requested width, actual width) pairs worth offering: never wider than the original."""
+    pairs = []
+    for width in sorted(settings.PHOTO_RENDITION_WIDTHS):
+        pairs.append((width, min(width, photo.width)))
+        if width >= photo.width:
+            break
+    return pairs
+
+
+def get_rendition(photo: Photo, *, width: int, image_format: str) -> Rendition:
+    """Return the stored rendition, making and storing it first if this is the first request."""
+    if width not in settings.PHOTO_RENDITION_WIDTHS or image_format not in _SAVE_OPTIONS:
+        raise UnknownRendition(f"no rendition {width}.{image_format}")
+    lookup = {"photo": photo, "width_requested": width, "image_format": image_format}
+    existing = Rendition.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    content, size = make_rendition(photo, width=width, image_format=image_format)
+    extension = _SAVE_OPTIONS[image_format][1]
+    storage = Rendition._meta.get_field("file").storage
+    name = storage.save(f"renditions/{photo.pk}/{photo.pk}-{width}.{extension}", content)
+    try:
+        # Two first requests may both get here: the unique constraint lets one row win,
+        # get_or_create returns it to the other, which drops its own copy of the file.
+        rendition, created = Rendition.objects.get_or_create(
+            **lookup, defaults={"file": name, "width": size[0], "height": size[1]}
+        )
+    except BaseException:
+        storage.delete(name)
+        raise
+    if not created:
+        storage.delete(name)
+    return rendition
+
+
+def make_rendition(photo: Photo, *, width: int, image_format: str):
+    """Encode one rendition of the photo's original; returns (ContentFile, (width, height))."""
+    pillow_format, _extension, options = _SAVE_OPTIONS[image_format]
+    with photo.image.open("rb") as source, Image.open(source) as im:
+        target_width = min(width, im.width)
+        target = (target_width, max(1, round(im.height * target_width / im.width)))
+        if im.format == "JPEG":
+            # Decode at the smallest of 1/2, 1/4, 1/8 scale still larger than the target.
+            im.draft(None, target)
+        icc_profile = im.info.get("icc_profile")
+        im = _resizable(im)
+        if im.size != target:
+            im = im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        im = _to_srgb(im, icc_profile)
+        if image_format == "jpeg" and im.mode == "RGBA":
+            flat = Image.new("RGB", im.size, (255, 255, 255))
+            flat.paste(im, mask=im.getchannel("A"))
+            im = flat
+        out = BytesIO()
+        im.save(out, pillow_format, **options)
+    return ContentFile(out.getvalue()), im.size
+
+
+def _resizable(im: Image.Image) -> Image.Image:
+    """Convert modes that cannot be resized smoothly (palette, 1-bit, 16-bit)."""
+    if im.mode in ("RGB", "RGBA", "L", "CMYK"):
+        return im
+    if im.mode in ("P", "PA", "LA", "1") or im.mode.startswith("I;16") or im.mode == "I":
+        if im.mode.startswith("I"):
+            # 16-bit samples scaled to 8 bits (a plain convert would clip at 255).
+            return im.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+        return im.convert("RGBA" if im.has_transparency_data else "RGB")
+    return im.convert("RGB")
+
+
+def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """RGB or RGBA pixels in sRGB: browsers show CMYK and wide-gamut profiles badly."""
+    if icc_profile and im.mode in ("RGB", "RGBA", "CMYK", "L"):
+        output_mode = "RGBA" if im.mode == "RGBA" else "RGB"
+        try:
+            source_profile = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+            return ImageCms.profileToProfile(
+                im, source_profile, _SRGB, outputMode=output_mode, renderingIntent=0
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.info("Colour profile ignored for a rendition", exc_info=True)
+    if im.mode in ("RGB", "RGBA"):
+        return im
+    return im.convert("RGBA" if im.has_transparency_data else "RGB")
+
+
+def rendition_url(photo: Photo, *, width: int, image_format: str) -> str:
+    """The URL that makes the rendition on first request (signed: ids cannot be guessed)."""
+    signature = _signer().signature(f"{photo.pk}:{width}:{image_format}")
+    path = reverse(
+        "media_credits:rendition",
+        kwargs={"photo_id": photo.pk, "width": width, "image_format": image_format},
+    )
+    return f"{path}?s={signature}"
+
+
+def has_valid_signature(photo_id: int, width: int, image_format: str, signature: str) -> bool:
+    expected = _signer().signature(f"{photo_id}:{width}:{image_format}")
+    return signing.constant_time_compare(expected, signature)
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=_SIGNER_SALT)

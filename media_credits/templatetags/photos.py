@@ -1,0 +1,43 @@
+from django import template
+
+from media_credits import renditions
+from media_credits.models import Photo
+
+register = template.Library()
+
+_FORMATS = (("webp", "image/webp"), ("jpeg", "image/jpeg"))
+
+
+@register.inclusion_tag("media_credits/picture.html")
+def picture(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_class: str = ""):
+    """``<picture>`` with WebP and JPEG srcsets; lazy unless it is the page's lead photo.
+
+    Stored renditions are linked directly; missing ones through the view that makes them.
+    Prefetch ``renditions`` on listing pages to keep this to no queries per photo.
+    """
+    stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
+    widths = renditions.rendition_widths(photo)
+
+    def url(width, image_format):
+        made = stored.get((width, image_format))
+        if made is not None:
+            return made.file.url
+        return renditions.rendition_url(photo, width=width, image_format=image_format)
+
+    sources = [
+        {
+            "type": mime,
+            "srcset": ", ".join(f"{url(width, fmt)} {actual}w" for width, actual in widths),
+        }
+        for fmt, mime in _FORMATS
+    ]
+    fallback_width = next((w for w, actual in widths if actual >= 800), widths[-1][0])
+    return {
+        "photo": photo,
+        "sources": sources,
+        "src": url(fallback_width, "jpeg"),
+        "sizes": sizes,
+        "lead": lead,
+        "css_class": css_class,
+        "alt": photo.alt_text or "",
+    }

@@ -1,0 +1,98 @@
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from media_credits.models import Photo, Photographer
+
+IMAGES = Path(__file__).resolve().parent.parent / "testdata" / "images"
+IMAGE_FILES = sorted(p for p in IMAGES.iterdir() if p.suffix in {".jpg", ".png", ".webp", ".gif"})
+
+#: Test images the library must refuse, with words the refusal must contain.
+REFUSED = {
+    "truncated.jpg": "corrupt or truncated",
+    "truncated.png": "corrupt or truncated",
+    "truncated_end_chunk.png": "corrupt or truncated",
+    "corrupt_not_an_image.png": "not a JPEG, PNG, WebP or GIF",
+    "corrupt_data_stream.png": "corrupt or truncated",
+    "corrupt_zero_width.gif": "not a JPEG, PNG, WebP or GIF",
+    "bomb_dimensions.gif": "too large",
+    "bomb_frame_extents.gif": "too large",
+    "bomb_ztxt_chunk.png": "corrupt or truncated",
+}
+ACCEPTED = [p for p in IMAGE_FILES if p.name not in REFUSED]
+UPLOAD_URL = "admin:media_credits_photo_upload"
+
+
+def sample_file(path: Path, name: str | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+def pillow_file(name="made.jpg", size=(64, 48), color=(200, 30, 30), fmt="JPEG", **save):
+    buffer = BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt, **save)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def upload(client, *files, follow=False, **fields):
+    """Post files through the admin upload form, as a browser does."""
+    data = {"language": "ru", "usage_terms": "staff", **fields, "files": list(files)}
+    return client.post(reverse(UPLOAD_URL), data, follow=follow)
+
+
+def refusals(response) -> list[str]:
+    """Refusal lines: on the upload page when nothing was saved, else in the messages."""
+    if response.context and response.context.get("refusals"):
+        return [str(r) for r in response.context["refusals"]]
+    return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def stored_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def staff_photographer(photographer):
+    """The Photographer record of the ``photographer`` user."""
+    return Photographer.objects.create(
+        name_ru="Аманкул Дюсенбаев", gender="male", user=photographer
+    )
+
+
+@pytest.fixture
+def photographer_client(client, photographer, staff_photographer):
+    client.force_login(photographer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def make_photo(db):
+    """A saved photo from a test image, made through the same upload code as the admin."""
+    from media_credits.upload import SharedFields, save_upload
+
+    def make(path: Path | None = None, *, user=None, photographer=None, credit="Reuters", **extra):
+        uploaded = sample_file(path) if path else pillow_file(size=(2000, 1000))
+        shared = SharedFields(language="ru", photographer=photographer, credit=credit, **extra)
+        return save_upload(uploaded, shared=shared, user=user)
+
+    return make
+
+
+@pytest.fixture
+def rendition_urls(settings):
+    """The public rendition view, until newsroom/urls.py includes media_credits.urls."""
+    settings.ROOT_URLCONF = "tests.media_credits.urls"
+
+
+def latest_photo() -> Photo:
+    return Photo.objects.latest("id")
