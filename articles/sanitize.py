@@ -15,25 +15,44 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-_CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    url_schemes=set(ALLOWED_URL_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
+# Elements whose content a browser does not show as page text. nh3 would otherwise
+# unwrap them and their fallback markup (a tracker's <noscript><img ...>) would turn
+# into visible "&lt;img ...&gt;" text.
+_DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "noscript", "noembed", "noframes", "iframe", "template"}
 )
+# Headings pasted from other pages keep their place as the one heading level the
+# editor offers, and block elements the editor does not offer become paragraphs,
+# instead of being unwrapped and glued to the next words.
+_HEADINGS = frozenset({"h1", "h2", "h4", "h5", "h6"})
+_BLOCKS = frozenset(
+    {
+        "div", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
+        "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "dl",
+        "dt", "dd", "pre", "address", "details", "summary", "center", "hgroup", "fieldset",
+        "legend", "hr",
+    }
+)  # fmt: skip
 
-# Headings pasted from other pages keep their place as the one heading level
-# the editor offers, instead of being unwrapped and glued to the next words.
-_HEADING = re.compile(r"<(/?)h[1-6](?=[\s/>])", re.IGNORECASE)
-# Block elements the editor does not offer become paragraphs, for the same reason.
-_BLOCKS = (
-    "div|section|article|header|footer|aside|nav|main|figure|figcaption|table|caption"
-    "|thead|tbody|tfoot|tr|td|th|dl|dt|dd|pre|address|details|summary|center|hgroup"
-    "|fieldset|legend"
-)
-_BLOCK = re.compile(rf"<(/?)(?:{_BLOCKS})(?=[\s/>])", re.IGNORECASE)
-_BOLD = re.compile(r"<(/?)b(?=[\s/>])", re.IGNORECASE)
+_COMMON = {
+    # "*": no generic attributes; nh3 otherwise allows lang and title on every tag.
+    "attributes": {"*": set(), **{tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}},
+    "clean_content_tags": set(_DROPPED_WITH_CONTENT),
+    "url_schemes": set(ALLOWED_URL_SCHEMES),
+    "link_rel": None,
+    "strip_comments": True,
+}
+# The first pass keeps the tags _normalise_blocks renames (headings, blocks, <b>) so the
+# renaming works on parsed, re-serialised markup; the second allows ALLOWED_TAGS only.
+_PREPARER = nh3.Cleaner(tags=set(ALLOWED_TAGS | _HEADINGS | _BLOCKS | {"b"}), **_COMMON)
+_CLEANER = nh3.Cleaner(tags=set(ALLOWED_TAGS), **_COMMON)
+
+# Applied to nh3 output only: there every "<" in text and attribute values is escaped
+# and comments are gone, so each match is a real tag (in raw input, "<div" may sit in
+# an attribute value, a comment or a script).
+_HEADING = re.compile(rf"<(/?)(?:{'|'.join(sorted(_HEADINGS))})(?=[\s/>])")
+_BLOCK = re.compile(rf"<(/?)(?:{'|'.join(sorted(_BLOCKS))})(?=[\s/>])")
+_BOLD = re.compile(r"<(/?)b(?=[\s/>])")
 _TAG = re.compile(r"<[^>]*>")
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
 _MAX_PASSES = 5
@@ -53,7 +72,7 @@ def sanitize_body(html: str | None) -> str | None:
     """
     if html is None:
         return None
-    cleaned = _CLEANER.clean(_normalise_blocks(html))
+    cleaned = _CLEANER.clean(_normalise_blocks(_PREPARER.clean(html)))
     # nh3 is not idempotent on a few misnested inputs: a second parse repairs what
     # the first kept. Store only what re-parses to itself, i.e. what a browser builds.
     for _ in range(_MAX_PASSES):
