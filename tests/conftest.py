@@ -1,4 +1,5 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL", "")
     return f"database: {url.split(':', 1)[0] or 'sqlite (default)'}"
+
+
+def restore_role_groups():
+    """Re-apply every role migration's GRANTS (idempotent).
+
+    Transactional tests (live server, concurrency) flush every table, including the
+    groups the data migrations created; serialized_rollback does not survive
+    Playwright's fixtures (pytest-django issue 1117).
+    """
+    from django.apps import apps as global_apps
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for _key, migration in sorted(loader.disk_migrations.items()):
+        grants = getattr(sys.modules[migration.__module__], "GRANTS", None)
+        if grants:
+            roles.grant(global_apps, grants)
+
+
+@pytest.fixture(autouse=True)
+def _role_groups_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        restore_role_groups()
 
 
 @pytest.fixture(autouse=True)
