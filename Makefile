@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Trust the machine's certificate store (a proxy's CA, if any) as pip does.
+export UV_SYSTEM_CERTS := 1
 
 .PHONY: run test lint messages compilemessages clean
 
