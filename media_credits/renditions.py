@@ -69,7 +69,9 @@ def get_rendition(photo: Photo, *, width: int, image_format: str) -> Rendition:
 def make_rendition(photo: Photo, *, width: int, image_format: str):
     """Encode one rendition of the photo's original; returns (ContentFile, (width, height))."""
     pillow_format, _extension, options = _SAVE_OPTIONS[image_format]
-    with photo.image.open("rb") as source, Image.open(source) as im:
+    # A file of its own from the storage: FieldFile.open() shares one handle per instance.
+    source = photo.image.storage.open(photo.image.name, "rb")
+    with source, Image.open(source) as im:
         target_width = min(width, im.width)
         target = (target_width, max(1, round(im.height * target_width / im.width)))
         if im.format == "JPEG":

@@ -55,6 +55,12 @@ def stored_files(settings) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(client):
+    # Messages are translated; these tests read the English ones.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def staff_photographer(photographer):
     """The Photographer record of the ``photographer`` user."""
