@@ -232,6 +232,19 @@ class Article(models.Model):
         with translation.override(language):
             return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": slug})
 
+    def clean(self):
+        errors = {}
+        for code in LANGUAGE_CODES:
+            slug = getattr(self, f"slug_{code}")
+            taken = Article.objects.filter(**{f"slug_{code}": slug}).exclude(pk=self.pk)
+            if slug and taken.exists():
+                errors[f"slug_{code}"] = ValidationError(
+                    _("Another article already uses this address; choose another slug."),
+                    code="unique",
+                )
+        if errors:
+            raise ValidationError(errors)
+
     def fill_slugs(self) -> bool:
         """Give every language with a headline a unique Latin slug; True when one changed."""
         changed = False
@@ -300,6 +313,34 @@ class ArticleAuthor(models.Model):
         return str(self.author)
 
 
+class SectionQuerySet(models.QuerySet):
+    """Bulk writes sanitise bodies too: nothing stores a body around sanitize_body()."""
+
+    def update(self, **kwargs):
+        for key, value in kwargs.items():
+            if not (key.startswith("body_") or key == "body"):
+                continue
+            if isinstance(value, models.Value):
+                value = value.value
+            if value is None or isinstance(value, str):
+                kwargs[key] = sanitize_body(value)
+            # Other expressions (F(), bulk_update's Case) copy bodies that are already
+            # stored, or that bulk_update below has sanitised.
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sanitize()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sanitize()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -311,6 +352,8 @@ class Section(models.Model):
     )
     body = models.TextField(_("body"), blank=True)
 
+    objects = SectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("section")
@@ -320,10 +363,14 @@ class Section(models.Model):
         return self.subhead or str(_("Opening section"))
 
     def save(self, *args, **kwargs):
+        self.sanitize()
+        super().save(*args, **kwargs)
+
+    def sanitize(self) -> None:
+        """Run every language's body through the one sanitiser."""
         for code in LANGUAGE_CODES:
             field = f"body_{code}"
             setattr(self, field, sanitize_body(getattr(self, field)))
-        super().save(*args, **kwargs)
 
     def has_subhead(self) -> bool:
         return any(getattr(self, f"subhead_{code}") for code in LANGUAGE_CODES)

@@ -86,3 +86,21 @@ def test_section_bodies_are_sanitised_on_save():
     section.refresh_from_db()
     assert section.body_ru == "<p>Hi</p>"
     assert section.body_kk is None
+
+
+def test_bulk_writes_of_bodies_are_sanitised_too():
+    article = ArticleFactory(sections=[])
+    Section.objects.bulk_create(
+        [Section(article=article, position=1, body_ru='<p>A<img src=x onerror="alert(1)"></p>')]
+    )
+    section = Section.objects.get()
+    assert section.body_ru == "<p>A</p>"
+    Section.objects.filter(pk=section.pk).update(body_kk="<p>B</p><script>alert(1)</script>")
+    Section.objects.filter(pk=section.pk).update(body="<p onclick='x'>C</p>")
+    section.refresh_from_db()
+    assert section.body_kk == "<p>B</p>"
+    assert section.body_ru == "<p>C</p>"
+    section.body_en = "<p>D<iframe src=//x></iframe></p>"
+    Section.objects.bulk_update([section], ["body_en"])
+    section.refresh_from_db()
+    assert section.body_en == "<p>D</p>"

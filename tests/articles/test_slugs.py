@@ -93,3 +93,13 @@ def test_reserved_words_cover_the_sites_url_prefixes():
 def test_an_ordinary_rubric_slug_is_accepted():
     Rubric(slug="politics", name_ru="Политика").full_clean()
     assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_slug_typed_by_hand_that_another_article_uses_is_refused():
+    ArticleFactory(headline_ru="Новости дня")
+    other = ArticleFactory(headline_ru="Другое")
+    other.slug_ru = "novosti-dnya"
+    with pytest.raises(ValidationError) as excinfo:
+        other.full_clean()
+    assert "slug_ru" in excinfo.value.message_dict
