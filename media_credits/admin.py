@@ -108,6 +108,13 @@ class PhotoAdmin(TabbedTranslationAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.may_be_changed_by(request.user))
 
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        taken_on = _search_date(search_term)
+        if taken_on is not None:
+            found |= queryset.filter(taken_on=taken_on)
+        return found, may_have_duplicates
+
     # --- Columns and read-only fields --------------------------------------------------
 
     @admin.display(description=_("photo"))
@@ -251,6 +258,16 @@ def _refusal_text(refusal: upload.Refusal) -> str:
         "file": refusal.file_name,
         "reason": refusal.reason,
     }
+
+
+def _search_date(term: str) -> dt.date | None:
+    """A date typed into the search box: 2025-09-30 or 30.09.2025."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(term.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _flatten(value, prefix=""):
