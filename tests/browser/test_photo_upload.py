@@ -1,0 +1,69 @@
+"""A photographer uploads a batch from an event; an editor finds a new photo in the picker."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from articles.demo import DEMO_USERS, load_demo
+from media_credits.models import Photo, Photographer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+IMAGES = Path(__file__).resolve().parent.parent / "testdata" / "images"
+CAPTION = "Встреча в Акорде с делегацией"
+
+
+def demo_login(username):
+    return next((u.username, u.password) for u in DEMO_USERS if u.username == username)
+
+
+def test_photographer_uploads_a_batch_and_the_editor_picks_a_new_photo(
+    page, live_server, admin_login
+):
+    load_demo()
+    username, password = demo_login("photographer")
+    amankul = Photographer.objects.create(
+        name_ru="Аманкул Дюсенбаев",
+        gender="male",
+        user=get_user_model().objects.get(username=username),
+    )
+
+    admin_login(page, username, password)
+    page.goto(f"{live_server.url}/admin/media_credits/photo/")
+    page.locator(".object-tools a.addlink").click()
+    expect(page.locator("#photo-upload-form")).to_be_visible()
+    expect(page.locator("#id_photographer")).to_have_value(str(amankul.pk))
+    page.set_input_files(
+        "#id_files",
+        [IMAGES / "valid_flower.jpg", IMAGES / "truncated.jpg", IMAGES / "orientation_6.jpg"],
+    )
+    page.fill("#id_caption", CAPTION)
+    page.locator("#photo-upload-form input[type=submit]").click()
+
+    page.wait_for_url("**/admin/media_credits/photo/?id__in=*")
+    with translation.override("ru"):
+        reason = gettext("The image is corrupt or truncated.")
+    refused = page.locator(".messagelist .error")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("truncated.jpg")
+    expect(refused).to_contain_text(reason)
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    new_photos = list(Photo.objects.filter(caption_ru=CAPTION))
+    assert len(new_photos) == 2 and all(p.photographer == amankul for p in new_photos)
+
+    page.context.clear_cookies()
+    admin_login(page, *demo_login("editor"))
+    page.goto(f"{live_server.url}/admin/media_credits/photo/picker/")
+    page.locator(".field-photo .select2-selection").click()
+    page.locator(".select2-search__field").fill("Акорде")
+    option = page.locator(".select2-results__option", has_text=CAPTION)
+    expect(option).to_have_count(2)
+    option.first.click()
+    page.locator("#photo-picker-form input[type=submit]").click()
+
+    page.wait_for_url("**/admin/media_credits/photo/*/change/")
+    expect(page.locator("#id_caption_ru")).to_have_value(CAPTION)
