@@ -9,11 +9,15 @@ plural forms), so the newsroom can change the wording without touching code:
 """
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone, translation
 from django.utils.translation import ngettext, pgettext
 
+from media_credits.declension import genitive_credit_name
 from media_credits.models import Photo, Photographer
 
 
@@ -79,3 +83,123 @@ def is_usable(photo: Photo, *, today: dt.date | None = None) -> bool:
     """False once the photo's usage terms have expired: it is then shown nowhere public."""
     expires = photo.usage_expires_on
     return expires is None or expires >= (today or timezone.localdate())
+
+
+# --- Credit lines read from imported text -------------------------------------------
+
+_LABEL = re.compile(r"^\s*(?:фото|фотографии|фото:|photo|photos)\s*:?\s*", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*,\s*|\s+и\s+|\s+and\s+")
+# Genitive endings of Russian first names and surnames and the nominative endings
+# they may come from ("Аманкула" <- "Аманкул", "Зарины" <- "Зарина", "Нокрабековой"
+# <- "Нокрабекова", "Игоря" <- "Игорь"); a guess is kept only if declining it gives
+# the credit form back.
+_GENITIVE_TO_NOMINATIVE = [
+    ("ого", ("ий", "ой", "ый")),
+    ("его", ("ий",)),
+    ("ой", ("а", "ая")),
+    ("ей", ("ь", "я")),
+    ("ы", ("а",)),
+    ("и", ("я", "а", "ь", "й")),
+    ("я", ("ь", "й", "е")),
+    ("а", ("", "о", "а")),
+]
+
+
+@dataclass(frozen=True)
+class CreditName:
+    """One name read from a credit line, and what the importer makes of it."""
+
+    credit_form: str
+    nominative: str
+    gender: str
+    is_guess_confirmed: bool
+    is_agency: bool
+
+
+def split_credit_line(line: str) -> list[str]:
+    """The names of a credit line as written: "фото A, B и C" -> ["A", "B", "C"]."""
+    body = _LABEL.sub("", line.strip(), count=1)
+    return [part.strip(" .;") for part in _SEPARATOR.split(body) if part.strip(" .;")]
+
+
+def _word_candidates(word: str) -> list[str]:
+    candidates = []
+    if "-" in word:
+        # Hyphenated first names decline in every part ("Касыма-Жомарта").
+        parts = [_word_candidates(part) for part in word.split("-")]
+        candidates = ["-".join(combo) for combo in itertools.product(*parts)]
+    if word.endswith(("и", "о", "е", "у", "ю")):
+        # Kazakh surnames in -и (Сейткали) and foreign names do not decline.
+        candidates.append(word)
+    for ending, replacements in _GENITIVE_TO_NOMINATIVE:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            candidates.extend(word[: -len(ending)] + r for r in replacements)
+    candidates.append(word)
+    return list(dict.fromkeys(candidates))
+
+
+def guess_nominative(credit_form: str) -> tuple[str, str] | None:
+    """A nominative name and gender whose genitive is ``credit_form``, or None."""
+    words = credit_form.split()
+    if not 1 <= len(words) <= 3:
+        return None
+    options = [_word_candidates(word) for word in words]
+    for gender in (Photographer.Gender.MALE, Photographer.Gender.FEMALE):
+        for combo in itertools.product(*options):
+            guess = " ".join(combo)
+            declined = genitive_credit_name(guess, female=gender == Photographer.Gender.FEMALE)
+            if declined == credit_form:
+                return guess, gender
+    return None
+
+
+def read_credit_line(line: str) -> list[CreditName]:
+    """Read an imported credit line into photographer names (and agency credits)."""
+    names = []
+    for credit_form in split_credit_line(line):
+        # "пресс-службы Акорды": an organisation, not a person, starts in lower case.
+        if credit_form[:1].islower():
+            names.append(CreditName(credit_form, credit_form, "", False, True))
+            continue
+        guess = guess_nominative(credit_form)
+        if guess is None:
+            names.append(
+                CreditName(credit_form, credit_form, Photographer.Gender.MALE, False, False)
+            )
+        else:
+            names.append(CreditName(credit_form, guess[0], guess[1], True, False))
+    return names
+
+
+@dataclass
+class PhotographerMatch:
+    name: CreditName
+    photographer: Photographer | None
+    created: bool
+
+
+def photographers_for_credit_line(line: str, *, dry_run: bool = False) -> list[PhotographerMatch]:
+    """Reuse the photographer whose ru credit name matches each name, else create one.
+
+    A created photographer carries the best-guess nominative name and the
+    "name to confirm" flag; agency credits create nothing.
+    """
+    matches = []
+    for name in read_credit_line(line):
+        if name.is_agency:
+            matches.append(PhotographerMatch(name, None, False))
+            continue
+        existing = Photographer.objects.filter(credit_name_ru=name.credit_form).first()
+        if existing is not None:
+            matches.append(PhotographerMatch(name, existing, False))
+            continue
+        photographer = Photographer(
+            name_ru=name.nominative,
+            credit_name_ru=name.credit_form,
+            gender=name.gender,
+            is_name_to_confirm=True,
+        )
+        if not dry_run:
+            photographer.save()
+        matches.append(PhotographerMatch(name, photographer, True))
+    return matches
