@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from articles import workflow
 from articles.models import Article, Rubric, Section
+from media_credits.credits import photographers_for_credit_line
 
 SUBHEAD_MAX_LENGTH = 80
 NEWSROOM_TZ = ZoneInfo("Asia/Almaty")
@@ -138,6 +139,7 @@ class ImportResult:
     article: Article
     created: bool
     parsed: ParsedArticle
+    photographers: list = field(default_factory=list)
 
 
 def import_article(
@@ -175,7 +177,12 @@ def import_article(
         article.save(update_fields=["source_digest"])
         if publish and article.status != Article.Status.PUBLISHED:
             workflow.publish(article, user=None)
-    return ImportResult(article=article, created=created, parsed=parsed)
+        # Photographers named in the credit line, ready for the photos (the line itself
+        # stays source data: the article's credit line is composed from its photos).
+        photographers = photographers_for_credit_line(parsed.credit_line)
+    return ImportResult(
+        article=article, created=created, parsed=parsed, photographers=photographers
+    )
 
 
 def _target(*, source_name: str, language: str, into: int | None) -> tuple[Article, bool]:

@@ -54,8 +54,23 @@ class Command(BaseCommand):
         language = options["language"]
         action = "created" if result.created else "updated"
         url = article.get_absolute_url(language)
-        return (
+        lines = [
             f"Article {article.pk} {action} ({language}): “{parsed.headline}”, "
             f"{len(parsed.sections)} sections, {parsed.paragraph_count} paragraphs, "
             f"status {article.status}, public URL {url}"
-        )
+        ]
+        for match in result.photographers:
+            if match.photographer is None:
+                lines.append(f"  credit “{match.name.credit_form}”: agency credit, no photographer")
+                continue
+            verb = (
+                "would create"
+                if options["dry_run"] and match.created
+                else ("created" if match.created else "reused")
+            )
+            flag = " (name to confirm)" if match.photographer.is_name_to_confirm else ""
+            lines.append(
+                f"  photographer {verb}: {match.photographer.name_ru} "
+                f"(credit “{match.name.credit_form}”){flag}"
+            )
+        return "\n".join(lines)
