@@ -148,7 +148,9 @@ def _check_pixels(im: Image.Image) -> int:
 
 
 def _clean(im: Image.Image, data: bytes) -> CleanImage:
-    image_format = im.format
+    # Phones write multi-picture JPEGs (MPO: a photo plus depth map or preview); the
+    # library keeps the first picture, as of any other multi-frame file.
+    image_format = "JPEG" if im.format == "MPO" else im.format
     decoded = _check_pixels(im)
     im.load()  # Decodes every byte of the first frame: truncation and corruption show here.
     metadata, prefill, orientation = _read_metadata(im)

@@ -386,3 +386,23 @@ def test_metadata_from_the_file_is_shown_escaped_in_the_admin(editor_client, mak
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture(
+    photographer_client, staff_photographer
+):
+    buffer = BytesIO()
+    main, second = Image.new("RGB", (64, 48), "red"), Image.new("RGB", (32, 24), "blue")
+    main.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(BytesIO(buffer.getvalue())).format == "MPO"
+
+    response = upload(
+        photographer_client,
+        SimpleUploadedFile("phone.jpg", buffer.getvalue()),
+        photographer=staff_photographer.pk,
+    )
+
+    assert response.status_code == 302
+    stored = open_stored(latest_photo())
+    assert (stored.format, stored.size) == ("JPEG", (64, 48))
+    assert getattr(stored, "n_frames", 1) == 1
