@@ -12,8 +12,9 @@ from modeltranslation.admin import (
 )
 
 from articles import workflow
-from articles.models import Article, ArticleAuthor, Author, Rubric, Section
+from articles.models import Article, ArticleAuthor, Author, GalleryPhoto, Rubric, Section
 from articles.sanitize import sanitize_body
+from media_credits.credits import is_usable
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -37,7 +38,8 @@ class AuthorAdmin(TabbedTranslationAdmin):
 class SectionInline(TranslationStackedInline):
     model = Section
     extra = 0
-    fields = ("position", "subhead", "body")
+    fields = ("position", "subhead", "body", "photo")
+    autocomplete_fields = ("photo",)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name.startswith("body_"):
@@ -65,6 +67,13 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("authors (in byline order)")
 
 
+class GalleryInline(admin.TabularInline):
+    model = GalleryPhoto
+    extra = 0
+    fields = ("photo", "position")
+    autocomplete_fields = ("photo",)
+
+
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
     list_display = ("headline", "status", "rubric", "languages_complete", "published_at")
@@ -73,11 +82,20 @@ class ArticleAdmin(TabbedTranslationAdmin):
     search_fields = ("headline_ru", "headline_kk", "headline_en", "standfirst_ru", "source_name")
     date_hierarchy = "published_at"
     ordering = ("-updated_at",)
-    inlines = (BylineInline, SectionInline)
+    inlines = (BylineInline, SectionInline, GalleryInline)
+    autocomplete_fields = ("lead_photo",)
     actions = ("publish_selected",)
-    readonly_fields = ("status", "version", "source_name", "source_credit", "updated_at")
+    readonly_fields = (
+        "status",
+        "version",
+        "source_name",
+        "source_credit",
+        "updated_at",
+        "photo_warnings",
+    )
     fieldsets = (
         (None, {"fields": ("headline", "standfirst", "rubric", "slug")}),
+        (_("Photos"), {"fields": ("lead_photo", "photo_warnings")}),
         (_("Publication"), {"fields": ("status", "published_at", "version", "updated_at")}),
         (_("Import"), {"fields": ("source_name", "source_credit"), "classes": ("collapse",)}),
     )
@@ -92,6 +110,47 @@ class ArticleAdmin(TabbedTranslationAdmin):
             format_html_join(" ", '<span lang="{}">{}</span>', ((c, c.upper()) for c in codes))
             or "—"
         )
+
+    @admin.display(description=_("photo warnings"))
+    def photo_warnings(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        expired = [photo for photo in obj.photos_in_order() if not is_usable(photo)]
+        if not expired:
+            return "—"
+        return format_html_join(
+            "",
+            '<p class="errornote">{}</p>',
+            (
+                (
+                    _(
+                        "Usage terms of “%(photo)s” expired on %(date)s: it is not shown "
+                        "on the public site."
+                    )
+                    % {"photo": photo, "date": photo.usage_expires_on},
+                )
+                for photo in dict.fromkeys(expired)
+            ),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None and request.method == "GET":
+            expired = {p for p in article.photos_in_order() if not is_usable(p)}
+            if expired:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d photo of this article has expired usage terms and is "
+                        "hidden from the public.",
+                        "%(count)d photos of this article have expired usage terms and are "
+                        "hidden from the public.",
+                        len(expired),
+                    )
+                    % {"count": len(expired)},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

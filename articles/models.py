@@ -154,6 +154,14 @@ class Article(models.Model):
         allow_unicode=False,
         help_text=_("Made from the headline when left empty. Changing it moves the address."),
     )
+    lead_photo = models.ForeignKey(
+        "media_credits.Photo",
+        verbose_name=_("lead photo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of_articles",
+    )
     rubric = models.ForeignKey(
         Rubric,
         verbose_name=_("rubric"),
@@ -284,6 +292,13 @@ class Article(models.Model):
     def complete_languages(self) -> list[str]:
         return [code for code in LANGUAGE_CODES if self.is_complete_in(code)]
 
+    def photos_in_order(self) -> list:
+        """Lead photo, section photos, then the gallery: the order of the credit line."""
+        photos = [self.lead_photo] if self.lead_photo_id else []
+        photos += [section.photo for section in self.sections.all() if section.photo_id]
+        photos += [entry.photo for entry in self.gallery.all()]
+        return photos
+
     def content_digest(self, language: str) -> str:
         """Fingerprint of the article's text in one language (to detect edits since import)."""
         parts = [
@@ -351,6 +366,15 @@ class Section(models.Model):
         help_text=_("Leave empty for the opening section."),
     )
     body = models.TextField(_("body"), blank=True)
+    photo = models.ForeignKey(
+        "media_credits.Photo",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sections",
+        help_text=_("Shown under the subhead."),
+    )
 
     objects = SectionQuerySet.as_manager()
 
@@ -386,3 +410,27 @@ class Section(models.Model):
             latin_slug(getattr(self, f"subhead_{translation.get_language()}"), max_length=60)
             or f"section-{self.position}"
         )
+
+
+class GalleryPhoto(models.Model):
+    """A photo in an article's gallery, in the editor's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="gallery")
+    photo = models.ForeignKey(
+        "media_credits.Photo",
+        verbose_name=_("photo"),
+        on_delete=models.PROTECT,
+        related_name="gallery_entries",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="unique_gallery_photo")
+        ]
+
+    def __str__(self):
+        return str(self.photo)

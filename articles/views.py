@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 
-from articles.models import Article, ArticleAuthor, Section
+from articles.models import Article, ArticleAuthor, GalleryPhoto, Section
+from media_credits.credits import credit_line, is_usable
 
 FRONT_PAGE_SIZE = 20
 
@@ -31,8 +32,21 @@ def article_detail(request, pk: int, slug: str = ""):
     article = get_object_or_404(
         _public_articles(language)
         .with_completeness()
+        .select_related("lead_photo__photographer")
         .prefetch_related(
-            Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
+            "lead_photo__renditions",
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("position", "id")
+                .select_related("photo__photographer")
+                .prefetch_related("photo__renditions"),
+            ),
+            Prefetch(
+                "gallery",
+                queryset=GalleryPhoto.objects.select_related(
+                    "photo__photographer"
+                ).prefetch_related("photo__renditions"),
+            ),
         ),
         pk=pk,
     )
@@ -44,12 +58,24 @@ def article_detail(request, pk: int, slug: str = ""):
         for code, _name in settings.LANGUAGES
         if code != language and getattr(article, f"is_complete_{code}")
     ]
+    today = timezone.localdate()
+    # Photos whose usage terms expired are shown nowhere public, nor credited.
+    shown = [photo for photo in article.photos_in_order() if is_usable(photo, today=today)]
+    lead_photo = article.lead_photo if article.lead_photo in shown else None
+    sections = [
+        (section, section.photo if section.photo in shown else None)
+        for section in article.sections.all()
+    ]
+    gallery = [entry.photo for entry in article.gallery.all() if entry.photo in shown]
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "sections": article.sections.all(),
+            "lead_photo": lead_photo,
+            "sections": sections,
+            "gallery": gallery,
+            "credit_line": credit_line(shown, language),
             "canonical_url": request.build_absolute_uri(canonical),
             "other_languages": [(code, article.get_absolute_url(code)) for code in other_languages],
         },

@@ -13,10 +13,12 @@ urlpatterns = [
     # file under its original name with no size limit. Photos go through the library.
     path("ckeditor5/upload/", views.ckeditor_upload_refused, name="ckeditor_upload_refused"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("renditions/", include("media_credits.urls")),
     path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
+    path("photographers/", include("media_credits.public_urls")),
     path("", include("articles.urls")),
     prefix_default_language=True,
 )

@@ -31,6 +31,8 @@ def article_form(**overrides):
         "published_at_1": "",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
         "sections-TOTAL_FORMS": "2",
         "sections-INITIAL_FORMS": "0",
         "sections-0-position": "1",

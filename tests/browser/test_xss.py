@@ -28,6 +28,8 @@ def admin_form(payloads, number):
         "standfirst_ru": payloads[-1],
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
         "sections-TOTAL_FORMS": str(len(payloads)),
         "sections-INITIAL_FORMS": "0",
     }

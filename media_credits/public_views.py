@@ -1,0 +1,68 @@
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article
+from media_credits.models import Photo, Photographer
+
+PHOTOS_PER_PAGE = 24
+
+
+def public_photos(photographer: Photographer, language: str):
+    """The photographer's photos that a public article in ``language`` shows."""
+    public = Article.objects.available_in(language).values("pk")
+    return (
+        Photo.objects.filter(photographer=photographer)
+        .filter(
+            Q(lead_of_articles__in=public)
+            | Q(sections__article__in=public)
+            | Q(gallery_entries__article__in=public)
+        )
+        .exclude(usage_expires_on__lt=timezone.localdate())
+        .distinct()
+    )
+
+
+def photographer_detail(request, pk: int, slug: str = ""):
+    language = translation.get_language()
+    photographer = get_object_or_404(Photographer, pk=pk)
+    photos = public_photos(photographer, language)
+    if not photos.exists():
+        # Nothing of theirs is public in this language: the page does not exist.
+        raise Http404
+    canonical = reverse(
+        "photographers:photographer_detail",
+        kwargs={"pk": photographer.pk, "slug": photographer.slug},
+    )
+    if slug != photographer.slug:
+        return redirect(canonical, permanent=True)
+    page = Paginator(
+        photos.select_related("photographer")
+        .prefetch_related("renditions")
+        .order_by("-taken_on", "-uploaded_at", "-id"),
+        PHOTOS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    photo_ids = [photo.pk for photo in page.object_list]
+    articles = (
+        Article.objects.available_in(language)
+        .filter(
+            Q(lead_photo__in=photo_ids)
+            | Q(sections__photo__in=photo_ids)
+            | Q(gallery__photo__in=photo_ids)
+        )
+        .distinct()
+        .newest_first()
+    )
+    return render(
+        request,
+        "media_credits/photographer_detail.html",
+        {
+            "photographer": photographer,
+            "page": page,
+            "photos": page.object_list,
+            "articles": articles,
+        },
+    )
