@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles import importer, workflow
-from articles.models import Article, Rubric, Section
+from articles.models import Article, GalleryPhoto, Rubric, Section
+from articles.slugs import latin_slug
+from media_credits.models import Photo, Photographer
+from media_credits.upload import SharedFields, save_upload
 from newsroom import roles
 
 SEED_FILE = Path(__file__).resolve().parent / "demo_content" / "000_f09acc4096086793.txt"
@@ -77,6 +80,152 @@ TRILINGUAL = {
         },
     ],
 }
+
+
+PHOTOGRAPHERS = [
+    {
+        "credit_name_ru": "Аманкула Дюсенбаева",
+        "name_ru": "Аманкул Дюсенбаев",
+        "name_kk": "Аманкул Дюсенбаев",
+        "credit_name_kk": "Аманкул Дюсенбаев",
+        "name_en": "Amankul Dyusenbayev",
+        "credit_name_en": "Amankul Dyusenbayev",
+        "gender": Photographer.Gender.MALE,
+        "demo_user": "photographer",
+    },
+    {
+        "credit_name_ru": "Еркебулана Укибаева",
+        "name_ru": "Еркебулан Укибаев",
+        "name_kk": "Еркебулан Укибаев",
+        "credit_name_kk": "Еркебулан Укибаев",
+        "name_en": "Yerkebulan Ukibayev",
+        "credit_name_en": "Yerkebulan Ukibayev",
+        "gender": Photographer.Gender.MALE,
+        "demo_user": None,
+    },
+]
+
+# (photographer index or None for an agency photo, colours, captions, alt texts, credit)
+SEED_PHOTOS = [
+    (0, ("#1d4e89", "#f2c14e"), "Президенты Казахстана и Италии в Акорде", "Два президента"),
+    (1, ("#2a6041", "#e9ecef"), "Переговоры в расширенном составе", "Делегации за столом"),
+    (0, ("#6d2e46", "#f4d8cd"), "Церемония награждения", "Вручение ордена"),
+    (1, ("#3d405b", "#f2cc8f"), "Совместное заявление для прессы", "Лидеры у трибун"),
+]
+
+
+def _placeholder_jpeg(colours: tuple[str, str], label: str) -> bytes:
+    """A generated 1600x1067 placeholder photo (gradient and a label)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    width, height = 1600, 1067
+    top, bottom = (Image.new("RGB", (1, 1), c).getpixel((0, 0)) for c in colours)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / (height - 1)
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    draw.ellipse(
+        [width // 3, height // 4, 2 * width // 3, 3 * height // 4], outline="white", width=12
+    )
+    draw.text((60, height - 120), label, fill="white", font_size=64)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def ensure_photographers() -> list[Photographer]:
+    User = get_user_model()
+    photographers = []
+    for spec in PHOTOGRAPHERS:
+        fields = {k: v for k, v in spec.items() if k not in {"credit_name_ru", "demo_user"}}
+        photographer, _ = Photographer.objects.get_or_create(
+            credit_name_ru=spec["credit_name_ru"], defaults=fields
+        )
+        # The importer may have created it with a guessed name to confirm: the demo confirms.
+        for key, value in fields.items():
+            setattr(photographer, key, value)
+        photographer.is_name_to_confirm = False
+        if spec["demo_user"]:
+            photographer.user = User.objects.get(username=spec["demo_user"])
+        photographer.save()
+        photographers.append(photographer)
+    return photographers
+
+
+def _demo_photo(*, colours, caption_ru, alt_ru, photographer=None, credit="", extra=None) -> Photo:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploader = get_user_model().objects.get(username="photographer")
+    data = _placeholder_jpeg(colours, "Demo photo")
+    photo = save_upload(
+        SimpleUploadedFile(f"{latin_slug(caption_ru)}.jpg", data, "image/jpeg"),
+        shared=SharedFields(
+            language="ru",
+            caption=caption_ru,
+            photographer=photographer,
+            credit=credit,
+            usage_terms=Photo.UsageTerms.STAFF if photographer else Photo.UsageTerms.HANDOUT,
+        ),
+        user=uploader,
+    )
+    photo.alt_text_ru = alt_ru
+    for key, value in (extra or {}).items():
+        setattr(photo, key, value)
+    photo.save()
+    return photo
+
+
+def attach_seed_photos(article: Article, photographers: list[Photographer]) -> None:
+    photos = [
+        _demo_photo(
+            colours=colours, caption_ru=caption, alt_ru=alt, photographer=photographers[who]
+        )
+        for who, colours, caption, alt in SEED_PHOTOS
+    ]
+    article.lead_photo = photos[0]
+    article.save(update_fields=["lead_photo"])
+    for position, photo in enumerate(photos[1:], start=1):
+        GalleryPhoto.objects.create(article=article, photo=photo, position=position)
+
+
+def attach_trilingual_photos(article: Article, photographers: list[Photographer]) -> None:
+    lead = _demo_photo(
+        colours=("#264653", "#e9c46a"),
+        caption_ru="Читатели в новом зале библиотеки",
+        alt_ru="Читатели за столами в светлом зале",
+        photographer=photographers[0],
+        extra={
+            "caption_kk": "Кітапхананың жаңа залындағы оқырмандар",
+            "alt_text_kk": "Жарық залда үстел басындағы оқырмандар",
+            "caption_en": "Readers in the library's new room",
+            "alt_text_en": "Readers at tables in a bright room",
+        },
+    )
+    handout = _demo_photo(
+        colours=("#5f0f40", "#fb8b24"),
+        caption_ru="Книжные полки зала",
+        alt_ru="Длинные ряды книжных полок",
+        credit="пресс-службы акимата Астаны",
+        extra={
+            "credit_kk": "Астана әкімдігінің баспасөз қызметі",
+            "credit_en": "Astana city administration press office",
+            "caption_kk": "Залдың кітап сөрелері",
+            "alt_text_kk": "Кітап сөрелерінің ұзын қатарлары",
+            "caption_en": "The room's bookshelves",
+            "alt_text_en": "Long rows of bookshelves",
+        },
+    )
+    article.lead_photo = lead
+    article.save(update_fields=["lead_photo"])
+    section = article.sections.order_by("position").last()
+    section.photo = handout
+    section.save(update_fields=["photo"])
 
 
 @dataclass
@@ -155,7 +304,12 @@ def load_demo() -> DemoReport:
     rubrics = ensure_rubrics()
     users = ensure_users()
     seed, seed_created = ensure_seed_article(rubrics["politics"])
+    photographers = ensure_photographers()
+    if seed_created:
+        attach_seed_photos(seed, photographers)
     trilingual, tri_created = ensure_trilingual_article(rubrics["culture"])
+    if tri_created:
+        attach_trilingual_photos(trilingual, photographers)
     created = [
         name
         for name, flag in (("seed article", seed_created), ("trilingual article", tri_created))
