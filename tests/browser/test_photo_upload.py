@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
@@ -26,11 +25,8 @@ def test_photographer_uploads_a_batch_and_the_editor_picks_a_new_photo(
 ):
     load_demo()
     username, password = demo_login("photographer")
-    amankul = Photographer.objects.create(
-        name_ru="Аманкул Дюсенбаев",
-        gender="male",
-        user=get_user_model().objects.get(username=username),
-    )
+    # The demo links its photographer account to Amankul Dyusenbayev's record.
+    amankul = Photographer.objects.get(user__username=username)
 
     admin_login(page, username, password)
     page.goto(f"{live_server.url}/admin/media_credits/photo/")
