@@ -48,3 +48,19 @@ def test_demo_is_idempotent():
     assert list(Article.objects.values_list("pk", "version").order_by("pk")) == first
     assert Rubric.objects.count() == 5
     assert "already loaded" in output
+
+
+def test_demo_articles_carry_credit_lines_in_every_language(client):
+    run_demo()
+    seed = Article.objects.get(headline_ru="Особые узы дружбы")
+    page = client.get(seed.get_absolute_url("ru")).content.decode()
+    assert "фото Аманкула Дюсенбаева, Еркебулана Укибаева" in page
+    assert page.count('<figure class="photo') == 4
+    trilingual = Article.objects.exclude(pk=seed.pk).get()
+    expected = {
+        "ru": "фото Аманкула Дюсенбаева, пресс-службы акимата Астаны",
+        "kk": "Суретті түсірген – Аманкул Дюсенбаев, Астана әкімдігінің баспасөз қызметі",
+        "en": "Photos by Amankul Dyusenbayev and Astana city administration press office",
+    }
+    for code, line in expected.items():
+        assert line in client.get(trilingual.get_absolute_url(code)).content.decode()

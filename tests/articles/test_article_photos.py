@@ -1,0 +1,206 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from lxml import html as lxml_html
+
+from articles.models import Article, GalleryPhoto
+from media_credits.models import Photo
+from tests.factories import ArticleFactory, trilingual_article
+from tests.photos import photo, photographer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def amankul():
+    return photographer(
+        "Аманкул Дюсенбаев",
+        "Аманкула Дюсенбаева",
+        name_en="Amankul Dyusenbayev",
+        name_kk="Аманкул Дюсенбаев",
+    )
+
+
+@pytest.fixture
+def yerkebulan():
+    return photographer("Еркебулан Укибаев", "Еркебулана Укибаева", name_en="Yerkebulan Ukibayev")
+
+
+def figures(response):
+    tree = lxml_html.fromstring(response.content.decode())
+    return tree.xpath("//figure[contains(concat(' ', @class, ' '), ' photo ')]")
+
+
+def test_every_photo_on_the_page_shows_caption_in_the_pages_language_and_credit(client, amankul):
+    lead = photo(
+        by=amankul,
+        caption="Подпись по-русски",
+        caption_kk="Қазақша жазу",
+        caption_en="English caption",
+    )
+    handout = photo(
+        credit="пресс-службы Акорды",
+        credit_en="Akorda press service",
+        caption="Раздатка",
+        caption_en="Handout",
+    )
+    article = trilingual_article(lead_photo=lead)
+    GalleryPhoto.objects.create(article=article, photo=handout, position=1)
+    response = client.get(article.get_absolute_url("en"))
+    found = figures(response)
+    assert len(found) == 2
+    texts = [" ".join(f.xpath(".//figcaption")[0].text_content().split()) for f in found]
+    assert texts == [
+        "English caption Photo by Amankul Dyusenbayev",
+        "Handout Photo by Akorda press service",
+    ]
+    assert all(f.xpath(".//img[@alt and @width and @height]") for f in found)
+    assert all(len(f.xpath(".//source[@srcset]")) == 2 for f in found)
+    page = response.content.decode()
+    assert "Photos by Amankul Dyusenbayev and Akorda press service" in page
+    assert "Подпись по-русски" not in page
+
+
+def test_credit_line_follows_lead_then_sections_then_gallery(client, amankul, yerkebulan):
+    third = photographer("Зарина Нокрабекова", "Зарины Нокрабековой")
+    article = ArticleFactory(lead_photo=photo(by=yerkebulan))
+    section = article.sections.get(position=2)
+    section.photo = photo(by=third)
+    section.save()
+    GalleryPhoto.objects.create(article=article, photo=photo(by=amankul), position=1)
+    GalleryPhoto.objects.create(article=article, photo=photo(by=yerkebulan), position=2)
+    page = client.get(article.get_absolute_url("ru")).content.decode()
+    assert "фото Еркебулана Укибаева, Зарины Нокрабековой, Аманкула Дюсенбаева" in page
+
+
+def test_a_photo_with_expired_usage_terms_is_hidden_from_the_public_and_flagged_in_the_admin(
+    client, editor, amankul, yerkebulan
+):
+    expired = photo(by=yerkebulan, usage_expires_on=timezone.localdate() - dt.timedelta(days=1))
+    article = ArticleFactory(lead_photo=photo(by=amankul))
+    GalleryPhoto.objects.create(article=article, photo=expired, position=1)
+    response = client.get(article.get_absolute_url("ru"))
+    assert len(figures(response)) == 1
+    page = response.content.decode()
+    assert "фото Аманкула Дюсенбаева" in page
+    assert "Укибаева" not in page
+    client.force_login(editor)
+    admin_page = client.get(
+        reverse("admin:articles_article_change", args=[article.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "expired usage terms" in admin_page
+    assert f"Usage terms of “{expired}” expired on" in admin_page
+
+
+def test_a_photo_used_by_an_article_cannot_be_deleted_and_the_admin_names_the_article(
+    client, editor, amankul
+):
+    used = photo(by=amankul, uploaded_by=editor)
+    article = ArticleFactory(headline_ru="Статья с фотографией", lead_photo=used)
+    client.force_login(editor)
+    url = reverse("admin:media_credits_photo_delete", args=[used.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "protected" in page
+    assert "Статья с фотографией" in page
+    client.post(url, {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert Photo.objects.filter(pk=used.pk).exists()
+    assert Article.objects.get(pk=article.pk).lead_photo_id == used.pk
+
+
+def test_editor_attaches_lead_section_and_gallery_photos_in_the_admin(client, editor, amankul):
+    lead, inline, gallery = photo(by=amankul), photo(by=amankul), photo(by=amankul)
+    article = ArticleFactory()
+    sections = list(article.sections.order_by("position"))
+    client.force_login(editor)
+    data = {
+        "headline_ru": article.headline_ru,
+        "standfirst_ru": article.standfirst_ru,
+        "slug_ru": article.slug_ru,
+        "lead_photo": lead.pk,
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "1",
+        "gallery-INITIAL_FORMS": "0",
+        "gallery-0-photo": gallery.pk,
+        "gallery-0-position": "1",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "2",
+    }
+    for i, section in enumerate(sections):
+        data |= {
+            f"sections-{i}-id": section.pk,
+            f"sections-{i}-article": article.pk,
+            f"sections-{i}-position": section.position,
+            f"sections-{i}-subhead_ru": section.subhead_ru or "",
+            f"sections-{i}-body_ru": section.body_ru,
+            f"sections-{i}-photo": inline.pk if i == 1 else "",
+        }
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.lead_photo == lead
+    assert article.sections.get(position=2).photo == inline
+    assert [g.photo for g in article.gallery.all()] == [gallery]
+    assert article.photos_in_order() == [lead, inline, gallery]
+
+
+def test_article_page_queries_do_not_grow_with_photos(
+    client, amankul, django_assert_max_num_queries
+):
+    def build(count):
+        article = ArticleFactory(lead_photo=photo(by=amankul))
+        for section in article.sections.all():
+            section.photo = photo(by=amankul)
+            section.save()
+        for position in range(count):
+            GalleryPhoto.objects.create(article=article, photo=photo(by=amankul), position=position)
+        return article
+
+    small, large = build(1), build(10)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(small.get_absolute_url("ru")).status_code == 200
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(large.get_absolute_url("ru"))
+    assert len(figures(response)) == 1 + 2 + 10
+
+
+def test_photographer_page_shows_public_photos_and_their_articles(client, amankul):
+    public_photo = photo(by=amankul, caption="Публичное фото")
+    article = ArticleFactory(headline_ru="Публичная статья", lead_photo=public_photo)
+    url = reverse(
+        "photographers:photographer_detail", kwargs={"pk": amankul.pk, "slug": amankul.slug}
+    )
+    response = client.get(f"/ru{url[3:]}" if url.startswith("/ru") else url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Публичное фото" in page
+    assert "Публичная статья" in page
+    assert article.get_absolute_url("ru") in page
+    wrong = client.get(f"/ru/photographers/{amankul.pk}-wrong/")
+    assert wrong.status_code == 301
+
+
+def test_photo_used_only_by_a_draft_never_reaches_the_photographer_page(client, amankul):
+    shown = photo(by=amankul, caption="Опубликованное фото")
+    ArticleFactory(lead_photo=shown)
+    hidden = photo(by=amankul, caption="Фото из черновика")
+    ArticleFactory(headline_ru="Черновик", status=Article.Status.DRAFT, lead_photo=hidden)
+    scheduled = photo(by=amankul, caption="Фото запланированной статьи")
+    ArticleFactory(published_at=timezone.now() + dt.timedelta(days=1), lead_photo=scheduled)
+    page = client.get(f"/ru/photographers/{amankul.pk}-{amankul.slug}/").content.decode()
+    assert "Опубликованное фото" in page
+    for secret in ("Фото из черновика", "Черновик", "Фото запланированной статьи"):
+        assert secret not in page
+
+
+def test_photographer_page_is_per_language_and_404_without_public_photos(client, amankul):
+    ArticleFactory(lead_photo=photo(by=amankul))  # public in Russian only
+    assert client.get(f"/ru/photographers/{amankul.pk}-{amankul.slug}/").status_code == 200
+    assert client.get(f"/kk/photographers/{amankul.pk}-{amankul.slug}/").status_code == 404
+    nobody = photographer("Никто Неснимавший", "Никого")
+    assert client.get(f"/ru/photographers/{nobody.pk}-{nobody.slug}/").status_code == 404
