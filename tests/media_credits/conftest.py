@@ -94,11 +94,5 @@ def make_photo(db):
     return make
 
 
-@pytest.fixture
-def rendition_urls(settings):
-    """The public rendition view, until newsroom/urls.py includes media_credits.urls."""
-    settings.ROOT_URLCONF = "tests.media_credits.urls"
-
-
 def latest_photo() -> Photo:
     return Photo.objects.latest("id")

@@ -112,9 +112,7 @@ def test_large_icc_profile_is_not_copied_into_renditions(make_photo):
     assert rendition.file.size < 100_000
 
 
-def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(
-    client, make_photo, rendition_urls
-):
+def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(client, make_photo):
     photo = make_photo()
     url = renditions.rendition_url(photo, width=480, image_format="jpeg")
 
@@ -127,7 +125,7 @@ def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(
     assert Path(rendition.file.path).exists()
 
 
-def test_rendition_view_needs_the_signature(client, make_photo, rendition_urls):
+def test_rendition_view_needs_the_signature(client, make_photo):
     photo = make_photo()
     path = reverse(
         "media_credits:rendition",
@@ -199,9 +197,7 @@ def render_picture(photo: Photo, extra: str = "") -> Tags:
     return tags
 
 
-def test_picture_tag_renders_srcsets_sizes_dimensions_alt_and_lazy_loading(
-    make_photo, rendition_urls
-):
+def test_picture_tag_renders_srcsets_sizes_dimensions_alt_and_lazy_loading(make_photo):
     photo = make_photo()  # 2000 x 1000
     photo.alt_text_ru = "Президент <встречает> гостей"
     photo.save()
@@ -221,7 +217,7 @@ def test_picture_tag_renders_srcsets_sizes_dimensions_alt_and_lazy_loading(
     assert "/800.jpeg?s=" in img.get("src")
 
 
-def test_picture_tag_loads_the_lead_photo_eagerly(make_photo, rendition_urls):
+def test_picture_tag_loads_the_lead_photo_eagerly(make_photo):
     picture = render_picture(make_photo(), "lead=True")
 
     img = picture.find("img")
@@ -229,7 +225,7 @@ def test_picture_tag_loads_the_lead_photo_eagerly(make_photo, rendition_urls):
     assert img.get("fetchpriority") == "high"
 
 
-def test_picture_tag_offers_no_width_beyond_the_original(make_photo, rendition_urls):
+def test_picture_tag_offers_no_width_beyond_the_original(make_photo):
     photo = make_photo(IMAGES / "valid_flower.jpg")  # 480 x 360
 
     picture = render_picture(photo)
@@ -238,7 +234,7 @@ def test_picture_tag_offers_no_width_beyond_the_original(make_photo, rendition_u
     assert srcset.count(", ") == 0 and srcset.endswith(" 480w")
 
 
-def test_picture_tag_links_stored_renditions_directly(make_photo, rendition_urls):
+def test_picture_tag_links_stored_renditions_directly(make_photo):
     photo = make_photo()
     stored = renditions.get_rendition(photo, width=800, image_format="webp")
 
@@ -249,7 +245,7 @@ def test_picture_tag_links_stored_renditions_directly(make_photo, rendition_urls
 
 
 def test_picture_tags_of_a_listing_need_no_query_per_photo(
-    make_photo, rendition_urls, django_assert_max_num_queries
+    make_photo, django_assert_max_num_queries
 ):
     for _ in range(5):
         renditions.get_rendition(make_photo(), width=480, image_format="webp")
