@@ -87,3 +87,29 @@ def outsider(db):
 @pytest.fixture
 def db_vendor(db):
     return connection.vendor
+
+
+@pytest.fixture
+def amankul(db):
+    """The seed's first photographer, with Kazakh and English names."""
+    from tests.photos import photographer
+
+    return photographer(
+        "Аманкул Дюсенбаев",
+        "Аманкула Дюсенбаева",
+        name_kk="Аманкул Дюсенбаев",
+        name_en="Amankul Dyusenbayev",
+    )
+
+
+@pytest.fixture
+def yerkebulan(db):
+    """The seed's second photographer, with Kazakh and English names."""
+    from tests.photos import photographer
+
+    return photographer(
+        "Еркебулан Укибаев",
+        "Еркебулана Укибаева",
+        name_kk="Еркебулан Укибаев",
+        name_en="Yerkebulan Ukibayev",
+    )

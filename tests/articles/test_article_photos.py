@@ -13,21 +13,6 @@ from tests.photos import photo, photographer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def amankul():
-    return photographer(
-        "Аманкул Дюсенбаев",
-        "Аманкула Дюсенбаева",
-        name_en="Amankul Dyusenbayev",
-        name_kk="Аманкул Дюсенбаев",
-    )
-
-
-@pytest.fixture
-def yerkebulan():
-    return photographer("Еркебулан Укибаев", "Еркебулана Укибаева", name_en="Yerkebulan Ukibayev")
-
-
 def figures(response):
     tree = lxml_html.fromstring(response.content.decode())
     return tree.xpath("//figure[contains(concat(' ', @class, ' '), ' photo ')]")

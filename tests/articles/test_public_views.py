@@ -126,3 +126,16 @@ def test_front_page_query_count_does_not_grow_with_articles(client, django_asser
         ArticleFactory()
     with django_assert_max_num_queries(6):
         assert client.get("/ru/").status_code == 200
+
+
+def test_front_page_is_paginated(client):
+    now = timezone.now()
+    for n in range(21):
+        ArticleFactory(headline_ru=f"Новость {n:02d}", published_at=now - dt.timedelta(hours=n + 1))
+    first = client.get("/ru/").content.decode()
+    assert first.count('<li>\n        <article>') == 20
+    assert 'rel="next" href="?page=2"' in first
+    assert "Новость 20" not in first
+    second = client.get("/ru/?page=2").content.decode()
+    assert "Новость 20" in second
+    assert 'rel="prev" href="?page=1"' in second

@@ -53,3 +53,15 @@ def admin_login(live_server):
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return login
+
+
+@pytest.fixture
+def demo_login(admin_login):
+    """Log ``page`` in as one of the demo accounts (articles.demo.DEMO_USERS)."""
+    from articles.demo import DEMO_USERS
+
+    def login(page, username):
+        user = next(u for u in DEMO_USERS if u.username == username)
+        admin_login(page, user.username, user.password)
+
+    return login

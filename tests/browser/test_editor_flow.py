@@ -3,14 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo import DEMO_USERS, load_demo
+from articles.demo import load_demo
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def demo_login(username):
-    return next((u.username, u.password) for u in DEMO_USERS if u.username == username)
 
 
 def wait_for_editors(page, count):
@@ -34,10 +30,10 @@ def show_language_tab(page, field_id, language):
 
 
 def test_editor_writes_in_russian_and_kazakh_publishes_and_visitors_read_it(
-    page, live_server, admin_login
+    page, live_server, demo_login
 ):
     load_demo()
-    admin_login(page, *demo_login("editor"))
+    demo_login(page, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     expect(page.locator("h1")).to_contain_text("Добавить")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo import DEMO_USERS, load_demo
+from articles.demo import load_demo
 from articles.models import Article
 from media_credits.models import Photo
 
@@ -16,15 +16,11 @@ CAPTION = "Читальный зал после ремонта"
 HEADLINE = "Библиотека открылась после ремонта"
 
 
-def demo_login(username):
-    return next((u.username, u.password) for u in DEMO_USERS if u.username == username)
-
-
 def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
-    page, live_server, admin_login
+    page, live_server, demo_login
 ):
     load_demo()
-    admin_login(page, *demo_login("photographer"))
+    demo_login(page, "photographer")
     page.goto(f"{live_server.url}/admin/media_credits/photo/")
     page.locator(".object-tools a.addlink").click()
     page.set_input_files("#id_files", [IMAGES / "valid_hopper.jpg"])
@@ -35,7 +31,7 @@ def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
     assert uploaded.uploaded_by.username == "photographer"
 
     page.context.clear_cookies()
-    admin_login(page, *demo_login("editor"))
+    demo_login(page, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_headline_ru", HEADLINE)
     page.locator(".field-lead_photo .select2-selection").click()

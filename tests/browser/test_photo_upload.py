@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from articles.demo import DEMO_USERS, load_demo
+from articles.demo import load_demo
 from media_credits.models import Photo, Photographer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,19 +16,15 @@ IMAGES = Path(__file__).resolve().parent.parent / "testdata" / "images"
 CAPTION = "Встреча в Акорде с делегацией"
 
 
-def demo_login(username):
-    return next((u.username, u.password) for u in DEMO_USERS if u.username == username)
-
-
 def test_photographer_uploads_a_batch_and_the_editor_picks_a_new_photo(
-    page, live_server, admin_login
+    page, live_server, demo_login
 ):
     load_demo()
-    username, password = demo_login("photographer")
+    username = "photographer"
     # The demo links its photographer account to Amankul Dyusenbayev's record.
     amankul = Photographer.objects.get(user__username=username)
 
-    admin_login(page, username, password)
+    demo_login(page, username)
     page.goto(f"{live_server.url}/admin/media_credits/photo/")
     page.locator(".object-tools a.addlink").click()
     expect(page.locator("#photo-upload-form")).to_be_visible()
@@ -52,7 +48,7 @@ def test_photographer_uploads_a_batch_and_the_editor_picks_a_new_photo(
     assert len(new_photos) == 2 and all(p.photographer == amankul for p in new_photos)
 
     page.context.clear_cookies()
-    admin_login(page, *demo_login("editor"))
+    demo_login(page, "editor")
     page.goto(f"{live_server.url}/admin/media_credits/photo/picker/")
     page.locator(".field-photo .select2-selection").click()
     page.locator(".select2-search__field").fill("Акорде")

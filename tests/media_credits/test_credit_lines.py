@@ -10,26 +10,6 @@ from tests.photos import photo, photographer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def amankul():
-    return photographer(
-        "Аманкул Дюсенбаев",
-        "Аманкула Дюсенбаева",
-        name_kk="Аманкул Дюсенбаев",
-        name_en="Amankul Dyusenbayev",
-    )
-
-
-@pytest.fixture
-def yerkebulan():
-    return photographer(
-        "Еркебулан Укибаев",
-        "Еркебулана Укибаева",
-        name_kk="Еркебулан Укибаев",
-        name_en="Yerkebulan Ukibayev",
-    )
-
-
 def test_seed_credit_line_in_russian(amankul, yerkebulan):
     photos = [photo(by=amankul), photo(by=yerkebulan), photo(by=amankul)]
     assert credit_line(photos, "ru") == "фото Аманкула Дюсенбаева, Еркебулана Укибаева"
