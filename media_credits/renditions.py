@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from PIL import Image, ImageCms
 
 from media_credits.models import Photo, Rendition
@@ -52,7 +53,10 @@ def get_rendition(photo: Photo, *, width: int, image_format: str) -> Rendition:
     content, size = make_rendition(photo, width=width, image_format=image_format)
     extension = _SAVE_OPTIONS[image_format][1]
     storage = Rendition._meta.get_field("file").storage
-    name = storage.save(f"renditions/{photo.pk}/{photo.pk}-{width}.{extension}", content)
+    # Media is served without Django: an unguessable name keeps the renditions of photos
+    # that no public page shows (drafts, admin thumbnails) out of reach.
+    token = salted_hmac(_SIGNER_SALT, f"{photo.pk}:{width}:{image_format}").hexdigest()[:20]
+    name = storage.save(f"renditions/{photo.pk}/{photo.pk}-{width}-{token}.{extension}", content)
     try:
         # Two first requests may both get here: the unique constraint lets one row win,
         # get_or_create returns it to the other, which drops its own copy of the file.

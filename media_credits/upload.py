@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -64,7 +65,9 @@ def save_upload(uploaded, *, shared: SharedFields, user) -> Photo:
             _("No photographer or credit: choose a photographer or enter a credit for it.")
         )
     stem = latin_slug(PurePath(uploaded.name or "").stem, max_length=60) or "photo"
-    photo.image.save(f"{stem}.{image.extension}", ContentFile(image.content), save=False)
+    # Originals are served without Django: a random part keeps unpublished photos unguessable.
+    name = f"{stem}-{secrets.token_urlsafe(12)}.{image.extension}"
+    photo.image.save(name, ContentFile(image.content), save=False)
     try:
         with transaction.atomic():
             photo.save()
