@@ -103,6 +103,24 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_completeness()
 
+    def _is_editor(self, request) -> bool:
+        return request.user.has_perm(workflow.PUBLISH_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self._is_editor(request):
+            return True
+        # Reporters edit their own articles until an editor publishes them; what the
+        # public reads changes only through an editor.
+        return obj.created_by_id == request.user.pk and obj.status in workflow.PUBLISHABLE_FROM
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self._is_editor(request):
+            fields = (*fields, "published_at")
+        return fields
+
     @admin.display(description=_("languages complete"))
     def languages_complete(self, obj):
         codes = [code for code in LANGUAGE_CODES if getattr(obj, f"is_complete_{code}", False)]

@@ -250,6 +250,10 @@ class Article(models.Model):
                     _("Another article already uses this address; choose another slug."),
                     code="unique",
                 )
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            errors["published_at"] = ValidationError(
+                _("A published article needs its publication time."), code="required"
+            )
         if errors:
             raise ValidationError(errors)
 

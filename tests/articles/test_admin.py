@@ -178,3 +178,74 @@ def test_the_editors_own_image_upload_is_refused_and_stores_nothing(client, edit
     assert response.status_code == 403
     assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*.png"))
     assert client.post("/ckeditor5/image_upload/", {}).status_code == 404
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def existing_article_form(article, **overrides):
+    data = article_form(
+        headline_ru=article.headline_ru,
+        standfirst_ru=article.standfirst_ru,
+        slug_ru=article.slug_ru,
+        **{"sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0"},
+    )
+    for key in [k for k in data if k.startswith("sections-") and k[9].isdigit()]:
+        del data[key]
+    data.update(overrides)
+    return data
+
+
+def test_reporter_cannot_change_a_published_article(client, reporter):
+    article = ArticleFactory(headline_ru="Опубликованный заголовок", created_by=reporter)
+    client = login(client, reporter)
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="headline_ru"' not in page  # read-only view
+    response = client.post(change_url(article), existing_article_form(article, headline_ru="Взлом"))
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline_ru == "Опубликованный заголовок"
+
+
+def test_reporter_cannot_change_another_reporters_draft(client, reporter):
+    from django.contrib.auth import get_user_model
+
+    other = get_user_model().objects.create_user("other-reporter")
+    article = ArticleFactory(status=Article.Status.DRAFT, created_by=other, headline_ru="Чужой")
+    response = login(client, reporter).post(
+        change_url(article), existing_article_form(article, headline_ru="Моё")
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline_ru == "Чужой"
+
+
+def test_reporter_edits_own_draft_but_not_its_publication_time(client, reporter):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, created_by=reporter)
+    response = login(client, reporter).post(
+        change_url(article),
+        existing_article_form(
+            article,
+            headline_ru="Новый заголовок",
+            published_at_0="01.01.2030",
+            published_at_1="10:00",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.headline_ru == "Новый заголовок"
+    assert article.published_at is None
+
+
+def test_editor_cannot_leave_a_published_article_without_a_time(client, editor):
+    article = ArticleFactory(headline_ru="Заголовок")
+    response = login(client, editor).post(
+        change_url(article), existing_article_form(article, published_at_0="", published_at_1="")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.get("published_at"), response.context[
+        "adminform"
+    ].form.errors
+    article.refresh_from_db()
+    assert article.published_at is not None
