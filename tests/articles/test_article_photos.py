@@ -96,7 +96,7 @@ def test_a_photo_used_by_an_article_cannot_be_deleted_and_the_admin_names_the_ar
 
 def test_editor_attaches_lead_section_and_gallery_photos_in_the_admin(client, editor, amankul):
     lead, inline, gallery = photo(by=amankul), photo(by=amankul), photo(by=amankul)
-    article = ArticleFactory()
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     sections = list(article.sections.order_by("position"))
     client.force_login(editor)
     data = {
