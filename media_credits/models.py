@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.slugs import latin_slug
@@ -90,6 +91,28 @@ class PhotoQuerySet(models.QuerySet):
         if user.has_perm("media_credits.choose_photo"):
             return self.all()
         return self.owned_by(user)
+
+    def usable(self):
+        """Photos whose usage terms have not expired."""
+        return self.exclude(usage_expires_on__lt=timezone.localdate())
+
+    def shown_in(self, articles):
+        """Photos that ``articles`` show: lead, section or gallery photos."""
+        ids = articles.values("pk")
+        return self.filter(
+            Q(lead_of_articles__in=ids)
+            | Q(sections__article__in=ids)
+            | Q(gallery_entries__article__in=ids)
+        ).distinct()
+
+    def shown_publicly(self):
+        """Photos some public page shows: in an article public in any language, usable."""
+        from articles.models import LANGUAGE_CODES, Article
+
+        public = Article.objects.none()
+        for code in LANGUAGE_CODES:
+            public = public | Article.objects.available_in(code)
+        return self.usable().shown_in(public)
 
 
 class Photo(models.Model):

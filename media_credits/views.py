@@ -1,3 +1,5 @@
+import logging
+
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -6,6 +8,8 @@ from django.views.decorators.http import require_safe
 from media_credits import renditions
 from media_credits.models import Photo
 
+logger = logging.getLogger(__name__)
+
 
 @require_safe
 def rendition(request, photo_id: int, width: int, image_format: str):
@@ -13,10 +17,24 @@ def rendition(request, photo_id: int, width: int, image_format: str):
     if not renditions.has_valid_signature(photo_id, width, image_format, request.GET.get("s", "")):
         raise Http404
     photo = get_object_or_404(Photo, pk=photo_id)
+    # A signed URL outlives the page it was on: it serves only while some public page
+    # shows the photo (the article may since be unpublished or the terms expired).
+    is_public = Photo.objects.shown_publicly().filter(pk=photo.pk).exists()
+    user = request.user
+    if not is_public and not (
+        user.is_authenticated and user.is_staff and photo.is_visible_to(user)
+    ):
+        raise Http404
     try:
         made = renditions.get_rendition(photo, width=width, image_format=image_format)
     except renditions.UnknownRendition:
         raise Http404 from None
+    except OSError:
+        logger.exception("The original of photo %s cannot be read", photo.pk)
+        raise Http404 from None
     response = HttpResponseRedirect(made.file.url)
-    patch_cache_control(response, public=True, max_age=86400)
+    if is_public:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
     return response
