@@ -4,12 +4,14 @@ For now one transition, ``publish``; the full transition table (submit, return,
 unpublish, archive, restore) and the audit log build on this module.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from media_credits.credits import is_usable
 
 PUBLISH_PERMISSION = "articles.publish_article"
 PUBLISHABLE_FROM = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
@@ -17,6 +19,36 @@ PUBLISHABLE_FROM = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
 
 class TransitionError(Exception):
     """The article is not in a state the transition starts from."""
+
+
+def photo_problems(article: Article) -> list[str]:
+    """Why the article's photos stop it being published, in every language it is complete in.
+
+    Every photo needs a credit and alt text in each of those languages, and usage terms
+    that have not expired.
+    """
+    languages = article.complete_languages()
+    names = dict(settings.LANGUAGES)
+    problems = []
+    for photo in dict.fromkeys(article.photos_in_order()):
+        if not is_usable(photo):
+            problems.append(
+                _("The usage terms of “%(photo)s” expired on %(date)s.")
+                % {"photo": photo, "date": photo.usage_expires_on}
+            )
+        for code in languages:
+            language = str(names[code])
+            if not getattr(photo, f"alt_text_{code}"):
+                problems.append(
+                    _("“%(photo)s” has no alt text in %(language)s.")
+                    % {"photo": photo, "language": language}
+                )
+            if photo.photographer_id is None and not getattr(photo, f"credit_{code}"):
+                problems.append(
+                    _("“%(photo)s” has no credit in %(language)s.")
+                    % {"photo": photo, "language": language}
+                )
+    return problems
 
 
 def can_publish(article: Article, *, user) -> bool:
@@ -38,6 +70,12 @@ def publish(article: Article, *, user, at=None) -> Article:
             raise TransitionError(
                 _("“%(article)s” is %(status)s and cannot be published.")
                 % {"article": locked, "status": locked.get_status_display()}
+            )
+        problems = photo_problems(locked)
+        if problems:
+            raise TransitionError(
+                _("“%(article)s” cannot be published: %(problems)s")
+                % {"article": locked, "problems": " ".join(problems)}
             )
         locked.status = Article.Status.PUBLISHED
         if locked.published_at is None:

@@ -249,3 +249,58 @@ def test_editor_cannot_leave_a_published_article_without_a_time(client, editor):
     ].form.errors
     article.refresh_from_db()
     assert article.published_at is not None
+
+
+def test_publishing_is_refused_while_a_photo_lacks_alt_text_credit_or_valid_terms(client, editor):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.photos import photo
+
+    no_alt = photo(credit="ТАСС", caption="Без описания")
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, lead_photo=no_alt)
+    client = login(client, editor)
+    response = client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert "has no alt text in Russian" in response.content.decode()
+
+    no_alt.alt_text_ru = "Описание"
+    no_alt.usage_expires_on = timezone.localdate() - dt.timedelta(days=1)
+    no_alt.save()
+    response = client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert "expired on" in response.content.decode()
+
+    no_alt.usage_expires_on = None
+    no_alt.save()
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_an_agency_photo_needs_its_credit_in_every_language_the_article_is_complete_in():
+    from articles import workflow
+    from tests.factories import trilingual_article
+    from tests.photos import photo
+
+    handout = photo(credit="пресс-службы Акорды", alt_text_ru="a", alt_text_kk="ә", alt_text_en="a")
+    article = trilingual_article(status=Article.Status.DRAFT, lead_photo=handout)
+    problems = workflow.photo_problems(article)
+    assert len(problems) == 2
+    assert all("no credit" in problem for problem in problems)
+    handout.credit_kk, handout.credit_en = "Ақорда баспасөз қызметі", "Akorda press service"
+    handout.save()
+    assert workflow.photo_problems(article) == []

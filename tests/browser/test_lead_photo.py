@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 IMAGES = Path(__file__).resolve().parent.parent / "testdata" / "images"
 CAPTION = "Читальный зал после ремонта"
 HEADLINE = "Библиотека открылась после ремонта"
+ALT = "Светлый зал с книжными полками"
 
 
 def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
@@ -29,6 +30,11 @@ def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
     page.wait_for_url("**/admin/media_credits/photo/?id__in=*")
     uploaded = Photo.objects.get(caption_ru=CAPTION)
     assert uploaded.uploaded_by.username == "photographer"
+    # Alt text is required to publish: the photographer describes the photo.
+    page.goto(f"{live_server.url}/admin/media_credits/photo/{uploaded.pk}/change/")
+    page.fill("#id_alt_text_ru", ALT)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
 
     page.context.clear_cookies()
     demo_login(page, "editor")
@@ -59,6 +65,7 @@ def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
     lead = public.locator("figure.lead-photo")
     expect(lead.locator("picture source[type='image/webp']")).to_have_count(1)
     expect(lead.locator("picture img")).to_have_attribute("width", str(uploaded.width))
+    expect(lead.locator("picture img")).to_have_attribute("alt", ALT)
     expect(lead.locator("figcaption")).to_contain_text(CAPTION)
     expect(lead.locator("figcaption .credit")).to_have_text("фото Аманкула Дюсенбаева")
     expect(public.locator(".credit-line")).to_have_text("фото Аманкула Дюсенбаева")
