@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from articles.models import Article, Rubric, Section
 from media_credits.credits import photographers_for_credit_line
 
 SUBHEAD_MAX_LENGTH = 80
+MIN_YEAR, MAX_YEAR = 1900, 2100
 NEWSROOM_TZ = ZoneInfo("Asia/Almaty")
 _FIRST_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+(\S.*?))?\s*$")
 _TERMINAL_PUNCTUATION = tuple(".!?…:;,")
@@ -100,6 +102,11 @@ def parse(text: str) -> ParsedArticle:
         date = dt.date.fromisoformat(match.group(1))
     except ValueError as exc:
         raise ImportError_(_("“%(date)s” is not a valid date.") % {"date": match.group(1)}) from exc
+    if not MIN_YEAR <= date.year <= MAX_YEAR:
+        raise ImportError_(
+            _("“%(date)s” is outside the years %(min)d–%(max)d.")
+            % {"date": match.group(1), "min": MIN_YEAR, "max": MAX_YEAR}
+        )
     credit_line = (match.group(2) or "").strip()
     if len(lines) < 3:
         raise ImportError_(_("The file has a date line but no headline and text."))
@@ -164,8 +171,10 @@ def import_article(
         if not created:
             _refuse_if_edited(article, language)
         setattr(article, f"headline_{language}", parsed.headline)
-        if language == "ru" or created:
+        if created or article.published_at is None:
+            # Later imports keep a time an editor set (a schedule, a correction).
             article.published_at = parsed.published_at
+        if language == "ru" or created:
             article.source_credit = parsed.credit_line
         if into is None:
             article.source_name = source_name
@@ -173,8 +182,11 @@ def import_article(
             article.rubric = rubric
         article.save()
         _write_sections(article, parsed, language, created=created)
-        article.source_digest = article.content_digest(language)
-        article.save(update_fields=["source_digest"])
+        article.source_digests = {
+            **article.source_digests,
+            language: article.content_digest(language),
+        }
+        article.save(update_fields=["source_digests"])
         if publish and article.status != Article.Status.PUBLISHED:
             workflow.publish(article, user=None)
         # Photographers named in the credit line, ready for the photos (the line itself
@@ -203,14 +215,18 @@ def _refuse_if_edited(article: Article, language: str) -> None:
     has_text = bool(getattr(article, f"headline_{language}"))
     if not has_text:
         return
-    if not article.source_digest or article.content_digest(language) != article.source_digest:
+    imported = article.source_digests.get(language)
+    if not imported or article.content_digest(language) != imported:
         raise ImportError_(
             _(
                 "Article %(id)s was changed in the admin since it was imported "
                 "(last saved %(when)s); the import would overwrite those edits, "
                 "so nothing was changed."
             )
-            % {"id": article.pk, "when": article.updated_at.strftime("%Y-%m-%d %H:%M")}
+            % {
+                "id": article.pk,
+                "when": timezone.localtime(article.updated_at).strftime("%Y-%m-%d %H:%M"),
+            }
         )
 
 
@@ -230,6 +246,14 @@ def _write_sections(
                 _(
                     "Article %(id)s has %(have)d sections but the file has %(file)d; "
                     "the other languages' text would no longer line up, so nothing was changed."
+                )
+                % {"id": article.pk, "have": len(existing), "file": len(parsed.sections)}
+            )
+        if any(section.photo_id for section in existing):
+            raise ImportError_(
+                _(
+                    "Article %(id)s has %(have)d sections with photos but the file has "
+                    "%(file)d; the photos would be lost, so nothing was changed."
                 )
                 % {"id": article.pk, "have": len(existing), "file": len(parsed.sections)}
             )

@@ -213,7 +213,8 @@ class Article(models.Model):
     source_credit = models.CharField(
         _("credit line as imported"), max_length=500, blank=True, editable=False
     )
-    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Fingerprint of each language's text as last imported (see content_digest()).
+    source_digests = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -241,3 +241,73 @@ def test_subhead_rule(line, expected):
     from articles.importer import is_subhead
 
     assert is_subhead(line) is expected
+
+
+def kazakh_translation(tmp_path):
+    kk_lines = ["date 2025-09-30", "", "Достықтың ерекше байланысы", "", "Бірінші бөлім."]
+    kk_lines += ["Әрі қарай өсу әлеуеті", "", "Екінші бөлім."]
+    kk_lines += ["Серіктестікті нығайтуға қосқан үлесі үшін", "", "Үшінші бөлім."]
+    kk_lines += ["Экономикадан қауіпсіздікке дейін", "", "Төртінші бөлім."]
+    return write_variant(tmp_path, "kk.txt", "\n".join(kk_lines).encode())
+
+
+def test_reimport_after_a_translation_import_is_not_taken_for_an_admin_edit(tmp_path):
+    path = write_variant(tmp_path, "story.txt", SEED_TEXT.encode())
+    run_import(path)
+    article = Article.objects.get()
+    kk = kazakh_translation(tmp_path)
+    run_import(kk, "--into", str(article.pk), "--language", "kk")
+    run_import(path)
+    run_import(kk, "--into", str(article.pk), "--language", "kk")
+    article.refresh_from_db()
+    assert set(article.source_digests) == {"ru", "kk"}
+    assert article.complete_languages() == ["ru", "kk"]
+
+
+def test_translation_reimport_refuses_after_an_admin_edit_of_that_language(tmp_path):
+    run_import(SEED_FILE)
+    article = Article.objects.get()
+    kk = kazakh_translation(tmp_path)
+    run_import(kk, "--into", str(article.pk), "--language", "kk")
+    article.headline_kk = "Редактор түзеткен тақырып"
+    article.save()
+    with pytest.raises(CommandError, match="changed in the admin"):
+        run_import(kk, "--into", str(article.pk), "--language", "kk")
+    article.refresh_from_db()
+    assert article.headline_kk == "Редактор түзеткен тақырып"
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_date_outside_sensible_years_is_a_clear_error(tmp_path, date):
+    path = write_variant(tmp_path, "old.txt", f"date {date}\nЗаголовок\n\nТекст.\n".encode())
+    with pytest.raises(CommandError, match="outside the years"):
+        run_import(path)
+    assert not Article.objects.exists()
+
+
+def test_reimport_keeps_a_publication_time_an_editor_set(tmp_path):
+    path = write_variant(tmp_path, "story.txt", SEED_TEXT.encode())
+    run_import(path)
+    article = Article.objects.get()
+    scheduled = timezone.now() + dt.timedelta(days=2)
+    article.published_at = scheduled
+    article.save()
+    run_import(path)
+    article.refresh_from_db()
+    assert article.published_at == scheduled
+
+
+def test_reimport_with_other_sections_refuses_to_drop_section_photos(tmp_path):
+    from tests.photos import photo
+
+    path = write_variant(tmp_path, "story.txt", SEED_TEXT.encode())
+    run_import(path)
+    article = Article.objects.get()
+    section = article.sections.order_by("position").last()
+    section.photo = photo(credit="ТАСС")
+    section.save()
+    shorter = SEED_TEXT.split("От экономики до безопасности")[0]
+    path.write_bytes(shorter.encode())
+    with pytest.raises(CommandError, match="photos would be lost"):
+        run_import(path)
+    assert Article.objects.get().sections.filter(photo__isnull=False).count() == 1
