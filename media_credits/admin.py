@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -85,6 +86,27 @@ class PhotoAdmin(TabbedTranslationAdmin):
 
     # --- Who sees and changes what ------------------------------------------------------
 
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Name the articles that use the photos, not their sections or gallery rows.
+            from articles.models import Article
+
+            ids = [obj.pk for obj in objs]
+            articles = Article.objects.filter(
+                Q(lead_photo__in=ids) | Q(sections__photo__in=ids) | Q(gallery__photo__in=ids)
+            ).distinct()
+            protected = [
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    Article._meta.verbose_name.capitalize(),
+                    reverse("admin:articles_article_change", args=[article.pk]),
+                    article,
+                )
+                for article in articles
+            ] or protected
+        return deleted, counts, perms_needed, protected
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 

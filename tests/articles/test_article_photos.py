@@ -79,19 +79,32 @@ def test_a_photo_with_expired_usage_terms_is_hidden_from_the_public_and_flagged_
     assert f"Usage terms of “{expired}” expired on" in admin_page
 
 
+@pytest.mark.parametrize("use", ["lead", "section", "gallery"])
 def test_a_photo_used_by_an_article_cannot_be_deleted_and_the_admin_names_the_article(
-    client, editor, amankul
+    client, editor, amankul, use
 ):
     used = photo(by=amankul, uploaded_by=editor)
-    article = ArticleFactory(headline_ru="Статья с фотографией", lead_photo=used)
+    article = ArticleFactory(headline_ru="Статья с фотографией")
+    if use == "lead":
+        article.lead_photo = used
+        article.save()
+    elif use == "section":
+        section = article.sections.get(position=2)
+        section.photo = used
+        section.save()
+    else:
+        GalleryPhoto.objects.create(article=article, photo=used, position=1)
     client.force_login(editor)
     url = reverse("admin:media_credits_photo_delete", args=[used.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "protected" in page
-    assert "Статья с фотографией" in page
+    assert (
+        f'Article: <a href="/admin/articles/article/{article.pk}/change/">Статья с фотографией</a>'
+        in page
+    )
     client.post(url, {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
     assert Photo.objects.filter(pk=used.pk).exists()
-    assert Article.objects.get(pk=article.pk).lead_photo_id == used.pk
+    assert used in Article.objects.get(pk=article.pk).photos_in_order()
 
 
 def test_editor_attaches_lead_section_and_gallery_photos_in_the_admin(client, editor, amankul):
