@@ -9,6 +9,7 @@ from articles.models import Article
 from media_credits.models import Photo, Photographer
 
 PHOTOS_PER_PAGE = 24
+ARTICLES_PER_PAGE = 20
 
 
 def public_photos(photographer: Photographer, language: str):
@@ -38,23 +39,25 @@ def photographer_detail(request, pk: int, slug: str = ""):
         kwargs={"pk": photographer.pk, "slug": photographer.slug},
     )
     if slug != photographer.slug:
-        return redirect(canonical, permanent=True)
+        query = request.GET.urlencode()
+        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     page = Paginator(
         photos.select_related("photographer")
         .prefetch_related("renditions")
         .order_by("-taken_on", "-uploaded_at", "-id"),
         PHOTOS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    photo_ids = [photo.pk for photo in page.object_list]
+    shown = photos.values("pk")
     articles = (
         Article.objects.available_in(language)
         .filter(
-            Q(lead_photo__in=photo_ids)
-            | Q(sections__photo__in=photo_ids)
-            | Q(gallery__photo__in=photo_ids)
+            Q(lead_photo__in=shown) | Q(sections__photo__in=shown) | Q(gallery__photo__in=shown)
         )
         .distinct()
         .newest_first()
+    )
+    articles_page = Paginator(articles, ARTICLES_PER_PAGE).get_page(
+        request.GET.get("articles_page")
     )
     return render(
         request,
@@ -63,6 +66,7 @@ def photographer_detail(request, pk: int, slug: str = ""):
             "photographer": photographer,
             "page": page,
             "photos": page.object_list,
-            "articles": articles,
+            "articles_page": articles_page,
+            "articles": articles_page.object_list,
         },
     )

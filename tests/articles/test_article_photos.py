@@ -202,3 +202,27 @@ def test_photographer_page_is_per_language_and_404_without_public_photos(client,
     assert client.get(f"/kk/photographers/{amankul.pk}-{amankul.slug}/").status_code == 404
     nobody = photographer("Никто Неснимавший", "Никого")
     assert client.get(f"/ru/photographers/{nobody.pk}-{nobody.slug}/").status_code == 404
+
+
+def test_photographer_page_paginates_photos_and_articles(client, amankul, monkeypatch):
+    from media_credits import public_views
+
+    monkeypatch.setattr(public_views, "PHOTOS_PER_PAGE", 2)
+    monkeypatch.setattr(public_views, "ARTICLES_PER_PAGE", 2)
+    articles = [ArticleFactory(lead_photo=photo(by=amankul)) for _ in range(3)]
+    by_date = sorted(articles, key=lambda a: (a.published_at, a.pk))
+    base = f"/ru/photographers/{amankul.pk}-{amankul.slug}/"
+    first = client.get(base).content.decode()
+    assert len(figures_in(first)) == 2
+    assert 'href="?page=2"' in first
+    assert 'href="?articles_page=2"' in first
+    assert by_date[-1].get_absolute_url("ru") in first
+    second = client.get(base, {"articles_page": 2}).content.decode()
+    assert by_date[0].get_absolute_url("ru") in second
+    moved = client.get(f"/ru/photographers/{amankul.pk}-x/?page=2")
+    assert moved.status_code == 301
+    assert moved["Location"] == f"{base}?page=2"
+
+
+def figures_in(page):
+    return lxml_html.fromstring(page).xpath("//figure")
