@@ -36,8 +36,19 @@ def photographer_credit_name(photographer: Photographer, language: str) -> str:
 
 
 def agency_credit(photo: Photo, language: str) -> str:
-    """The agency or handout credit text in ``language`` (else English, else Russian)."""
-    return getattr(photo, f"credit_{language}") or photo.credit_en or photo.credit_ru or ""
+    """The agency or handout credit text in ``language``, else in another language.
+
+    Publishing requires the text in every language the article is public in
+    (articles.workflow.photo_problems); the fallback only keeps a credit on every photo
+    (English, then Kazakh, then the Russian form made for "фото …").
+    """
+    return (
+        getattr(photo, f"credit_{language}")
+        or photo.credit_en
+        or photo.credit_kk
+        or photo.credit_ru
+        or ""
+    )
 
 
 def credit_entry(photo: Photo, language: str) -> str:

@@ -140,3 +140,12 @@ def test_importer_reuses_a_photographer_whose_credit_name_matches(amankul):
     assert "photographer reused: Аманкул Дюсенбаев" in output
     assert Photographer.objects.filter(credit_name_ru="Аманкула Дюсенбаева").count() == 1
     assert Photographer.objects.get(pk=amankul.pk).is_name_to_confirm is False
+
+
+def test_a_credit_entered_in_one_language_still_credits_the_photo_everywhere():
+    kazakh_only = photo(credit="временно", credit_kk="Ақорда баспасөз қызметі")
+    kazakh_only.credit_ru = ""
+    kazakh_only.save()
+    assert kazakh_only.photographer is None
+    for code in ("ru", "kk", "en"):
+        assert "Ақорда баспасөз қызметі" in credit_line([kazakh_only], code)
