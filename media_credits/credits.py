@@ -164,12 +164,22 @@ def guess_nominative(credit_form: str) -> tuple[str, str] | None:
     return None
 
 
+def _looks_like_an_organisation(credit_form: str) -> bool:
+    """"пресс-службы Акорды", "Reuters", "ТАСС": not a person's name in the genitive."""
+    words = credit_form.split()
+    return (
+        credit_form[:1].islower()
+        or len(words) == 1
+        or bool(re.search(r"[A-Za-z]", credit_form))
+        or any(len(word) > 1 and word.isupper() for word in words)
+    )
+
+
 def read_credit_line(line: str) -> list[CreditName]:
     """Read an imported credit line into photographer names (and agency credits)."""
     names = []
     for credit_form in split_credit_line(line):
-        # "пресс-службы Акорды": an organisation, not a person, starts in lower case.
-        if credit_form[:1].islower():
+        if _looks_like_an_organisation(credit_form):
             names.append(CreditName(credit_form, credit_form, "", False, True))
             continue
         guess = guess_nominative(credit_form)

@@ -149,3 +149,13 @@ def test_a_credit_entered_in_one_language_still_credits_the_photo_everywhere():
     assert kazakh_only.photographer is None
     for code in ("ru", "kk", "en"):
         assert "Ақорда баспасөз қызметі" in credit_line([kazakh_only], code)
+
+
+def test_agencies_in_an_imported_credit_line_create_no_photographer():
+    names = read_credit_line("фото Reuters, ТАСС, Аманкула Дюсенбаева и пресс-службы Акорды")
+    assert [(n.credit_form, n.is_agency) for n in names] == [
+        ("Reuters", True),
+        ("ТАСС", True),
+        ("Аманкула Дюсенбаева", False),
+        ("пресс-службы Акорды", True),
+    ]
