@@ -1,7 +1,9 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -74,8 +76,55 @@ class GalleryInline(admin.TabularInline):
     autocomplete_fields = ("photo",)
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses to overwrite changes saved since the form was opened (optimistic locking)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ("headline", "standfirst", "rubric", "slug", "lead_photo", "published_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The admin wraps the whole save in one transaction: this row lock holds until
+        # the article and its sections are written, so two saves cannot both pass.
+        current = (
+            Article.objects.select_for_update()
+            .select_related("updated_by")
+            .only("version", "updated_at", "updated_by__username")
+            .get(pk=self.instance.pk)
+        )
+        expected = cleaned.get("expected_version")
+        if expected is not None and expected != current.version:
+            # Saving this form again is a deliberate choice to replace their changes.
+            self.data = self.data.copy()
+            self.data["expected_version"] = str(current.version)
+            raise forms.ValidationError(
+                _(
+                    "%(user)s saved this article at %(time)s, after you opened it. Your text "
+                    "is still in this form and nothing was saved. Open the article in another "
+                    "tab to compare; saving this form again replaces their changes with yours."
+                ),
+                code="conflict",
+                params={
+                    "user": current.updated_by or _("someone"),
+                    "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
+                },
+            )
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    form = ArticleAdminForm
     list_display = ("headline", "status", "rubric", "languages_complete", "published_at")
     list_filter = ("status", "rubric", ("published_at", admin.DateFieldListFilter))
     list_select_related = ("rubric",)
@@ -94,7 +143,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
         "photo_warnings",
     )
     fieldsets = (
-        (None, {"fields": ("headline", "standfirst", "rubric", "slug")}),
+        (None, {"fields": ("headline", "standfirst", "rubric", "slug", "expected_version")}),
         (_("Photos"), {"fields": ("lead_photo", "photo_warnings")}),
         (_("Publication"), {"fields": ("status", "published_at", "version", "updated_at")}),
         (_("Import"), {"fields": ("source_name", "source_credit"), "classes": ("collapse",)}),

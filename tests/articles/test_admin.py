@@ -304,3 +304,47 @@ def test_an_agency_photo_needs_its_credit_in_every_language_the_article_is_compl
     handout.credit_kk, handout.credit_en = "Ақорда баспасөз қызметі", "Akorda press service"
     handout.save()
     assert workflow.photo_problems(article) == []
+
+
+def test_second_editor_saving_the_same_article_is_refused_and_keeps_their_text(client, editor):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from newsroom import roles
+
+    second_user = get_user_model().objects.create_user("editor2", is_staff=True)
+    second_user.groups.add(editor.groups.get(name=roles.EDITOR))
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline_ru="Исходный")
+    first, second = login(client, editor), Client()
+    second.force_login(second_user)
+    opened_version = str(article.version)
+    first_response = first.post(
+        change_url(article),
+        existing_article_form(
+            article, expected_version=opened_version, headline_ru="Правка первого"
+        ),
+    )
+    assert first_response.status_code == 302
+    refused = second.post(
+        change_url(article),
+        existing_article_form(
+            article, expected_version=opened_version, headline_ru="Правка второго"
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "editor1 saved this article at" in page
+    assert 'value="Правка второго"' in page
+    article.refresh_from_db()
+    assert article.headline_ru == "Правка первого"
+    # Saving the refused form again is a deliberate overwrite.
+    retry = refused.context["adminform"].form["expected_version"].value()
+    assert retry == str(article.version)
+    again = second.post(
+        change_url(article),
+        existing_article_form(article, expected_version=retry, headline_ru="Правка второго"),
+    )
+    assert again.status_code == 302
+    article.refresh_from_db()
+    assert article.headline_ru == "Правка второго"
