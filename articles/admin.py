@@ -103,7 +103,7 @@ class ArticleAdminForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         expected = cleaned.get("expected_version")
-        if expected is not None and expected != current.version:
+        if expected != current.version:
             # Saving this form again is a deliberate choice to replace their changes.
             self.data = self.data.copy()
             self.data["expected_version"] = str(current.version)

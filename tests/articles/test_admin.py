@@ -189,6 +189,7 @@ def existing_article_form(article, **overrides):
         headline_ru=article.headline_ru,
         standfirst_ru=article.standfirst_ru,
         slug_ru=article.slug_ru,
+        expected_version=str(article.version),
         **{"sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0"},
     )
     for key in [k for k in data if k.startswith("sections-") and k[9].isdigit()]:
@@ -351,3 +352,13 @@ def test_second_editor_saving_the_same_article_is_refused_and_keeps_their_text(c
     assert again.status_code == 302
     article.refresh_from_db()
     assert article.headline_ru == "Правка второго"
+
+
+def test_a_change_without_the_version_it_was_made_on_is_refused(client, editor):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline_ru="Было")
+    data = existing_article_form(article, headline_ru="Стало")
+    del data["expected_version"]
+    response = login(client, editor).post(change_url(article), data)
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.headline_ru == "Было"

@@ -116,6 +116,7 @@ def test_editor_attaches_lead_section_and_gallery_photos_in_the_admin(client, ed
         "headline_ru": article.headline_ru,
         "standfirst_ru": article.standfirst_ru,
         "slug_ru": article.slug_ru,
+        "expected_version": article.version,
         "lead_photo": lead.pk,
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
