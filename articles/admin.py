@@ -97,7 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
         # The admin wraps the whole save in one transaction: this row lock holds until
         # the article and its sections are written, so two saves cannot both pass.
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .only("version", "updated_at", "updated_by__username")
             .get(pk=self.instance.pk)
