@@ -21,16 +21,18 @@ class TransitionError(Exception):
     """The article is not in a state the transition starts from."""
 
 
-def photo_problems(article: Article) -> list[str]:
+def photo_problems(article: Article, *, photos=None, languages=None) -> list[str]:
     """Why the article's photos stop it being published, in every language it is complete in.
 
-    Every photo needs a credit and alt text in each of those languages, and usage terms
-    that have not expired.
+    Every photo needs alt text in each of those languages, an agency or handout credit
+    text in each of them if it has one at all (no Russian "пресс-службы Акорды" under
+    an English label), and usage terms that have not expired.
     """
-    languages = article.complete_languages()
+    languages = article.complete_languages() if languages is None else languages
+    photos = article.photos_in_order() if photos is None else photos
     names = dict(settings.LANGUAGES)
     problems = []
-    for photo in dict.fromkeys(article.photos_in_order()):
+    for photo in dict.fromkeys(photos):
         if not is_usable(photo):
             problems.append(
                 _("The usage terms of “%(photo)s” expired on %(date)s.")
@@ -43,7 +45,9 @@ def photo_problems(article: Article) -> list[str]:
                     _("“%(photo)s” has no alt text in %(language)s.")
                     % {"photo": photo, "language": language}
                 )
-            if photo.photographer_id is None and not getattr(photo, f"credit_{code}"):
+            has_agency = any(getattr(photo, f"credit_{c}") for c in names)
+            needs_credit = photo.photographer_id is None or has_agency
+            if needs_credit and not getattr(photo, f"credit_{code}"):
                 problems.append(
                     _("“%(photo)s” has no credit in %(language)s.")
                     % {"photo": photo, "language": language}
@@ -82,6 +86,9 @@ def publish(article: Article, *, user, at=None) -> Article:
             locked.published_at = at or timezone.now()
         if user is not None:
             locked.updated_by = user
-        locked.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+        # "version" too: a form opened before publishing must not save over it unawares.
+        locked.save(
+            update_fields=["status", "published_at", "updated_by", "updated_at", "version"]
+        )
     article.status, article.published_at = locked.status, locked.published_at
     return article

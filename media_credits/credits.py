@@ -56,6 +56,10 @@ def credit_entry(photo: Photo, language: str) -> str:
     agency = agency_credit(photo, language)
     if photo.photographer is None:
         return agency
+    if language != "ru":
+        # With a photographer, a Russian-only agency form ("пресс-службы Акорды") is
+        # left out rather than put in brackets under another language's label.
+        agency = getattr(photo, f"credit_{language}") or photo.credit_en or photo.credit_kk
     name = photographer_credit_name(photo.photographer, language)
     if not agency:
         return name

@@ -362,3 +362,30 @@ def test_a_change_without_the_version_it_was_made_on_is_refused(client, editor):
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.headline_ru == "Было"
+
+
+def test_a_photographer_photo_with_an_agency_needs_the_agency_in_each_language(amankul):
+    from django.utils import translation
+
+    from articles import workflow
+    from tests.factories import trilingual_article
+    from tests.photos import photo
+
+    mixed = photo(by=amankul, credit="Reuters", alt_text_ru="a", alt_text_kk="ә", alt_text_en="a")
+    article = trilingual_article(status=Article.Status.DRAFT, lead_photo=mixed)
+    with translation.override("en"):
+        problems = workflow.photo_problems(article)
+    assert len(problems) == 2 and all("no credit" in p for p in problems)
+    mixed.credit_kk = mixed.credit_en = "Reuters"
+    mixed.save()
+    assert workflow.photo_problems(article) == []
+
+
+def test_publishing_bumps_the_version_so_open_forms_see_the_change(editor):
+    from articles import workflow
+
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    before = article.version
+    workflow.publish(article, user=editor)
+    article.refresh_from_db()
+    assert article.version == before + 1

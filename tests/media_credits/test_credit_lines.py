@@ -159,3 +159,10 @@ def test_agencies_in_an_imported_credit_line_create_no_photographer():
         ("Аманкула Дюсенбаева", False),
         ("пресс-службы Акорды", True),
     ]
+
+
+def test_a_russian_only_agency_never_stands_in_brackets_under_another_label(amankul):
+    mixed = photo(by=amankul, credit="пресс-службы Акорды")
+    assert credit_line([mixed], "ru") == "фото Аманкула Дюсенбаева (пресс-службы Акорды)"
+    assert credit_line([mixed], "en") == "Photo by Amankul Dyusenbayev"
+    assert credit_line([mixed], "kk") == "Суретті түсірген – Аманкул Дюсенбаев"
