@@ -188,7 +188,22 @@ def import_article(
         }
         article.save(update_fields=["source_digests"])
         if publish and article.status != Article.Status.PUBLISHED:
-            workflow.publish(article, user=None)
+            try:
+                workflow.publish(article, user=None)
+            except workflow.TransitionError as exc:
+                raise ImportError_(str(exc)) from exc
+        elif article.status == Article.Status.PUBLISHED:
+            # A translation that completes a published article makes it public in that
+            # language at once: its photos must be ready for that language first.
+            problems = workflow.photo_problems(article, languages=article.complete_languages())
+            if problems:
+                raise ImportError_(
+                    _(
+                        "Article %(id)s is published and this import would show it with photo "
+                        "problems; nothing was changed: %(problems)s"
+                    )
+                    % {"id": article.pk, "problems": " ".join(problems)}
+                )
         # Photographers named in the credit line, ready for the photos (the line itself
         # stays source data: the article's credit line is composed from its photos).
         photographers = photographers_for_credit_line(parsed.credit_line)

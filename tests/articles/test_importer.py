@@ -311,3 +311,33 @@ def test_reimport_with_other_sections_refuses_to_drop_section_photos(tmp_path):
     with pytest.raises(CommandError, match="photos would be lost"):
         run_import(path)
     assert Article.objects.get().sections.filter(photo__isnull=False).count() == 1
+
+
+def test_publish_option_refused_by_photo_problems_is_a_clear_error(tmp_path):
+    from tests.photos import photo
+
+    path = write_variant(tmp_path, "story.txt", SEED_TEXT.encode())
+    run_import(path)
+    article = Article.objects.get()
+    article.lead_photo = photo(credit="ТАСС")  # no alt text
+    article.save()
+    with pytest.raises(CommandError, match="no alt text"):
+        run_import(path, "--publish")
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+def test_a_translation_that_would_show_photo_problems_on_a_published_article_is_refused(tmp_path):
+    from tests.photos import photo
+
+    run_import(SEED_FILE)
+    article = Article.objects.get()
+    article.lead_photo = photo(credit="ТАСС", alt_text_ru="Описание")
+    article.save()
+    from articles import workflow
+
+    workflow.publish(article, user=None)
+    with pytest.raises(CommandError, match="no alt text in Kazakh"):
+        run_import(kazakh_translation(tmp_path), "--into", str(article.pk), "--language", "kk")
+    article.refresh_from_db()
+    assert article.headline_kk is None
+    assert article.complete_languages() == ["ru"]
