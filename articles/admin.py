@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +38,27 @@ class AuthorAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ("user",)
 
 
+class PublishedArticlePhotos(BaseInlineFormSet):
+    """A photo added to a published article must meet what publishing required."""
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if article.pk is None or article.status != Article.Status.PUBLISHED:
+            return
+        languages = article.complete_languages()
+        for form in self.forms:
+            photo = getattr(form, "cleaned_data", {}).get("photo")
+            if photo is None or "photo" not in form.changed_data or self._should_delete_form(form):
+                continue
+            problems = workflow.photo_problems(article, photos=[photo], languages=languages)
+            if problems:
+                form.add_error("photo", " ".join(problems))
+
+
 class SectionInline(TranslationStackedInline):
     model = Section
+    formset = PublishedArticlePhotos
     extra = 0
     fields = ("position", "subhead", "body", "photo")
     autocomplete_fields = ("photo",)
@@ -71,6 +91,7 @@ class BylineInline(admin.TabularInline):
 
 class GalleryInline(admin.TabularInline):
     model = GalleryPhoto
+    formset = PublishedArticlePhotos
     extra = 0
     fields = ("photo", "position")
     autocomplete_fields = ("photo",)
@@ -119,6 +140,12 @@ class ArticleAdminForm(forms.ModelForm):
                     "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
                 },
             )
+        lead = cleaned.get("lead_photo")
+        published = self.instance.status == Article.Status.PUBLISHED
+        if lead is not None and published and "lead_photo" in self.changed_data:
+            problems = workflow.photo_problems(self.instance, photos=[lead])
+            if problems:
+                self.add_error("lead_photo", " ".join(problems))
         return cleaned
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from media_credits.models import Photo, Photographer, Rendition
@@ -112,6 +113,27 @@ class PhotoChangeForm(forms.ModelForm):
             self.add_error("photographer", CREDIT_MISSING)
             self.add_error(f"credit_{settings.LANGUAGE_CODE}", CREDIT_MISSING)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the edited values
+        if self.instance.pk is None:
+            return
+        # A photo that published articles show keeps what publishing required of it.
+        from articles import workflow
+        from articles.models import Article
+
+        for article in Article.objects.published().filter(
+            Q(lead_photo=self.instance)
+            | Q(sections__photo=self.instance)
+            | Q(gallery__photo=self.instance)
+        ).distinct():
+            problems = workflow.photo_problems(article, photos=[self.instance])
+            if problems:
+                self.add_error(
+                    None,
+                    _("“%(article)s” is published with this photo: %(problems)s")
+                    % {"article": article, "problems": " ".join(problems)},
+                )
 
 
 class PhotoPickerForm(forms.Form):

@@ -227,3 +227,81 @@ def test_photographer_page_paginates_photos_and_articles(client, amankul, monkey
 
 def figures_in(page):
     return lxml_html.fromstring(page).xpath("//figure")
+
+
+def published_form(article, **overrides):
+    sections = list(article.sections.order_by("position"))
+    local = timezone.localtime(article.published_at)
+    data = {
+        "headline_ru": article.headline_ru,
+        "standfirst_ru": article.standfirst_ru,
+        "slug_ru": article.slug_ru,
+        "expected_version": article.version,
+        "published_at_0": local.strftime("%d.%m.%Y"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+        "lead_photo": article.lead_photo_id or "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
+        "sections-TOTAL_FORMS": str(len(sections)),
+        "sections-INITIAL_FORMS": str(len(sections)),
+    }
+    for i, section in enumerate(sections):
+        data |= {
+            f"sections-{i}-id": section.pk,
+            f"sections-{i}-article": article.pk,
+            f"sections-{i}-position": section.position,
+            f"sections-{i}-subhead_ru": section.subhead_ru or "",
+            f"sections-{i}-body_ru": section.body_ru,
+            f"sections-{i}-photo": section.photo_id or "",
+        }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("where", ["lead", "section", "gallery"])
+def test_a_photo_without_alt_text_cannot_be_added_to_a_published_article(client, editor, where):
+    article = ArticleFactory(headline_ru="Опубликованная")
+    bare = photo(credit="ТАСС")  # no alt text
+    overrides = {
+        "lead": {"lead_photo": bare.pk},
+        "section": {"sections-1-photo": bare.pk},
+        "gallery": {
+            "gallery-TOTAL_FORMS": "1",
+            "gallery-0-photo": bare.pk,
+            "gallery-0-position": "1",
+        },
+    }[where]
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, published_form(article, **overrides), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "has no alt text in Russian" in response.content.decode()
+    article.refresh_from_db()
+    assert article.photos_in_order() == []
+    described = photo(credit="ТАСС", alt_text_ru="Описание")
+    fixed = {key: (described.pk if value == bare.pk else value) for key, value in overrides.items()}
+    article.refresh_from_db()
+    response = client.post(url, published_form(article, **fixed))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.photos_in_order() == [described]
+
+
+def test_the_alt_text_of_a_photo_a_published_article_shows_cannot_be_blanked(client, photographer):
+    from media_credits.models import Photographer
+
+    own = Photographer.objects.create(name_ru="Свой Фотограф", gender="male", user=photographer)
+    used = photo(by=own, alt_text_ru="Описание", uploaded_by=photographer)
+    ArticleFactory(headline_ru="Опубликованная", lead_photo=used)
+    client.force_login(photographer)
+    url = reverse("admin:media_credits_photo_change", args=[used.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
+    data |= {"photographer": own.pk, "alt_text_ru": "", "usage_terms": used.usage_terms}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "is published with this photo" in response.content.decode()
+    used.refresh_from_db()
+    assert used.alt_text_ru == "Описание"
