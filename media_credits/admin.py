@@ -90,7 +90,8 @@ class PhotoAdmin(TabbedTranslationAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
-            # Name the articles that use the photos, not their sections or gallery rows.
+            # Name the articles that use the photos, not their sections or gallery rows,
+            # to those who may see articles; a photographer learns only that they exist.
             from articles.models import Article
 
             ids = [obj.pk for obj in objs]
@@ -106,6 +107,8 @@ class PhotoAdmin(TabbedTranslationAdmin):
                 )
                 for article in articles
             ] or protected
+            if not request.user.has_perm("articles.view_article"):
+                protected = [_("Photos used in articles (ask an editor)")]
         return deleted, counts, perms_needed, protected
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -250,7 +253,9 @@ class PhotoAdmin(TabbedTranslationAdmin):
     def picker_view(self, request):
         if not request.user.has_perm("media_credits.choose_photo"):
             raise PermissionDenied
-        form = PhotoPickerForm(request.GET or None, admin_site=self.admin_site)
+        # Only a photo id is a choice: the autocomplete widget cannot render anything else.
+        data = request.GET if request.GET.get("photo", "").isdigit() else None
+        form = PhotoPickerForm(data, admin_site=self.admin_site)
         if form.is_bound and form.is_valid():
             return redirect("admin:media_credits_photo_change", form.cleaned_data["photo"].pk)
         context = {

@@ -305,3 +305,24 @@ def test_the_alt_text_of_a_photo_a_published_article_shows_cannot_be_blanked(cli
     assert "is published with this photo" in response.content.decode()
     used.refresh_from_db()
     assert used.alt_text_ru == "Описание"
+
+
+def test_a_photographer_deleting_a_used_photo_does_not_learn_draft_headlines(client, photographer):
+    from media_credits.models import Photographer
+
+    own = Photographer.objects.create(name_ru="Свой Фотограф", gender="male", user=photographer)
+    used = photo(by=own, uploaded_by=photographer)
+    ArticleFactory(headline_ru="Секретный черновик", status=Article.Status.DRAFT, lead_photo=used)
+    client.force_login(photographer)
+    page = client.get(
+        reverse("admin:media_credits_photo_delete", args=[used.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Секретный черновик" not in page
+    assert "Cannot delete photo" in page or "ask an editor" in page
+    assert Photo.objects.filter(pk=used.pk).exists()
+
+
+def test_the_photo_picker_ignores_a_malformed_choice(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/media_credits/photo/picker/", {"photo": "abc"})
+    assert response.status_code == 200
