@@ -103,7 +103,8 @@ def is_usable(photo: Photo, *, today: dt.date | None = None) -> bool:
 # --- Credit lines read from imported text -------------------------------------------
 
 _LABEL = re.compile(r"^\s*(?:фото|фотографии|фото:|photo|photos)\s*:?\s*", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*,\s*|\s+и\s+|\s+and\s+")
+_SEPARATOR = re.compile(r"\s*[,;/]\s*")
+_AND = re.compile(r"\s+(?:и|and)\s+")
 # Genitive endings of Russian first names and surnames and the nominative endings
 # they may come from ("Аманкула" <- "Аманкул", "Зарины" <- "Зарина", "Нокрабековой"
 # <- "Нокрабекова", "Игоря" <- "Игорь"); a guess is kept only if declining it gives
@@ -134,7 +135,18 @@ class CreditName:
 def split_credit_line(line: str) -> list[str]:
     """The names of a credit line as written: "фото A, B и C" -> ["A", "B", "C"]."""
     body = _LABEL.sub("", line.strip(), count=1)
-    return [part.strip(" .;") for part in _SEPARATOR.split(body) if part.strip(" .;")]
+    names: list[str] = []
+    for chunk in _SEPARATOR.split(body):
+        # "A и B" joins two names; inside an organisation's name ("пресс-службы
+        # Президента и Правительства", lower case first) "и" stays.
+        parts: list[str] = []
+        for part in _AND.split(chunk):
+            if parts and parts[-1][:1].islower():
+                parts[-1] = f"{parts[-1]} и {part}"
+            else:
+                parts.append(part)
+        names.extend(part.strip(" .") for part in parts if part.strip(" ."))
+    return names
 
 
 def _word_candidates(word: str) -> list[str]:
@@ -211,12 +223,13 @@ def photographers_for_credit_line(line: str, *, dry_run: bool = False) -> list[P
     """
     matches = []
     for name in read_credit_line(line):
-        if name.is_agency:
-            matches.append(PhotographerMatch(name, None, False))
-            continue
+        # A known photographer is reused whatever the name looks like ("Дюсенбаева").
         existing = Photographer.objects.filter(credit_name_ru=name.credit_form).first()
         if existing is not None:
             matches.append(PhotographerMatch(name, existing, False))
+            continue
+        if name.is_agency:
+            matches.append(PhotographerMatch(name, None, False))
             continue
         photographer = Photographer(
             name_ru=name.nominative,

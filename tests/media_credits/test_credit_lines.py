@@ -166,3 +166,44 @@ def test_a_russian_only_agency_never_stands_in_brackets_under_another_label(aman
     assert credit_line([mixed], "ru") == "фото Аманкула Дюсенбаева (пресс-службы Акорды)"
     assert credit_line([mixed], "en") == "Photo by Amankul Dyusenbayev"
     assert credit_line([mixed], "kk") == "Суретті түсірген – Аманкул Дюсенбаев"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "фото Аманкула Дюсенбаева, Еркебулана Укибаева",
+            ["Аманкула Дюсенбаева", "Еркебулана Укибаева"],
+        ),
+        (
+            "Фото: Аманкула Дюсенбаева; Еркебулана Укибаева",
+            ["Аманкула Дюсенбаева", "Еркебулана Укибаева"],
+        ),
+        ("фото Аманкула Дюсенбаева / Reuters", ["Аманкула Дюсенбаева", "Reuters"]),
+        (
+            "фото Аманкула Дюсенбаева и Еркебулана Укибаева",
+            ["Аманкула Дюсенбаева", "Еркебулана Укибаева"],
+        ),
+        (
+            "фото пресс-службы Президента и Правительства",
+            ["пресс-службы Президента и Правительства"],
+        ),
+        (
+            "фото Еркебулана Укибаева и пресс-службы Акорды",
+            ["Еркебулана Укибаева", "пресс-службы Акорды"],
+        ),
+    ],
+)
+def test_credit_lines_split_into_names(line, expected):
+    from media_credits.credits import split_credit_line
+
+    assert split_credit_line(line) == expected
+
+
+def test_a_known_photographer_is_reused_even_under_a_one_word_credit():
+    from media_credits.credits import photographers_for_credit_line
+
+    known = photographer("Дюсенбаев", "Дюсенбаева")
+    [match] = photographers_for_credit_line("фото Дюсенбаева")
+    assert match.photographer == known
+    assert match.created is False
