@@ -187,9 +187,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
             return False
         if obj is None or self._is_editor(request):
             return True
-        # Reporters edit their own articles until an editor publishes them; what the
-        # public reads changes only through an editor.
-        return obj.created_by_id == request.user.pk and obj.status in workflow.PUBLISHABLE_FROM
+        # Reporters edit their own drafts; once submitted or published an article changes
+        # only through an editor.
+        return obj.created_by_id == request.user.pk and obj.status == Article.Status.DRAFT
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -209,23 +209,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def photo_warnings(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        expired = [photo for photo in obj.photos_in_order() if not is_usable(photo)]
-        if not expired:
+        # Everything that would stop publishing (or that a public page now hides).
+        problems = workflow.photo_problems(obj)
+        if not problems:
             return "—"
-        return format_html_join(
-            "",
-            '<p class="errornote">{}</p>',
-            (
-                (
-                    _(
-                        "Usage terms of “%(photo)s” expired on %(date)s: it is not shown "
-                        "on the public site."
-                    )
-                    % {"photo": photo, "date": photo.usage_expires_on},
-                )
-                for photo in dict.fromkeys(expired)
-            ),
-        )
+        return format_html_join("", '<p class="errornote">{}</p>', ((p,) for p in problems))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)

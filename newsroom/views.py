@@ -23,7 +23,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "Disallow: /renditions/",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -389,3 +389,13 @@ def test_publishing_bumps_the_version_so_open_forms_see_the_change(editor):
     workflow.publish(article, user=editor)
     article.refresh_from_db()
     assert article.version == before + 1
+
+
+def test_reporter_cannot_change_own_article_once_in_review(client, reporter):
+    article = ArticleFactory(
+        status=Article.Status.IN_REVIEW, published_at=None, created_by=reporter
+    )
+    response = login(client, reporter).post(
+        change_url(article), existing_article_form(article, headline_ru="Поздняя правка")
+    )
+    assert response.status_code == 403

@@ -76,7 +76,8 @@ def test_a_photo_with_expired_usage_terms_is_hidden_from_the_public_and_flagged_
         reverse("admin:articles_article_change", args=[article.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "expired usage terms" in admin_page
-    assert f"Usage terms of “{expired}” expired on" in admin_page
+    assert f"The usage terms of “{expired}” expired on" in admin_page
+    assert "has no alt text in Russian" in admin_page
 
 
 @pytest.mark.parametrize("use", ["lead", "section", "gallery"])
@@ -223,6 +224,8 @@ def test_photographer_page_paginates_photos_and_articles(client, amankul, monkey
     moved = client.get(f"/ru/photographers/{amankul.pk}-x/?page=2")
     assert moved.status_code == 301
     assert moved["Location"] == f"{base}?page=2"
+    both = client.get(base, {"page": 2, "articles_page": 2}).content.decode()
+    assert "?page=1&amp;articles_page=2" in both or "?articles_page=2&amp;page=1" in both
 
 
 def figures_in(page):

@@ -133,9 +133,15 @@ def test_front_page_is_paginated(client):
     for n in range(21):
         ArticleFactory(headline_ru=f"Новость {n:02d}", published_at=now - dt.timedelta(hours=n + 1))
     first = client.get("/ru/").content.decode()
-    assert first.count('<li>\n        <article>') == 20
+    assert first.count("<li>\n        <article>") == 20
     assert 'rel="next" href="?page=2"' in first
     assert "Новость 20" not in first
     second = client.get("/ru/?page=2").content.decode()
     assert "Новость 20" in second
     assert 'rel="prev" href="?page=1"' in second
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "sitemap" not in text.lower()
