@@ -5,6 +5,7 @@ sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -44,11 +45,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Build and development commands that sign, hash or serve nothing.
+COMMANDS_WITHOUT_SECRETS = {"makemigrations", "makemessages", "compilemessages", "collectstatic"}
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+    if not DEBUG and command not in COMMANDS_WITHOUT_SECRETS:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    # Only for the local demo (DEBUG on); never used in production.
+    # Only for the local demo (DEBUG on) and the commands above; never serves a request.
     SECRET_KEY = "insecure-local-demo-key-only-used-with-debug-on"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])

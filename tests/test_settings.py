@@ -57,3 +57,9 @@ def test_settings_read_the_environment(settings):
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "ru"
     assert [code for code, _ in settings.LANGUAGES] == ["ru", "kk", "en"]
+
+
+def test_build_commands_run_without_a_secret_key():
+    result = manage("makemigrations", "--check", "--dry-run", env={**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
