@@ -252,6 +252,16 @@ def test_editor_cannot_leave_a_published_article_without_a_time(client, editor):
     assert article.published_at is not None
 
 
+def publish_in_admin(client, article):
+    """The changelist's Publish action on one article, as an English-speaking editor."""
+    return client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
 def test_publishing_is_refused_while_a_photo_lacks_alt_text_credit_or_valid_terms(client, editor):
     import datetime as dt
 
@@ -262,12 +272,7 @@ def test_publishing_is_refused_while_a_photo_lacks_alt_text_credit_or_valid_term
     no_alt = photo(credit="ТАСС", caption="Без описания")
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, lead_photo=no_alt)
     client = login(client, editor)
-    response = client.post(
-        CHANGELIST,
-        {"action": "publish_selected", "_selected_action": [article.pk]},
-        follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = publish_in_admin(client, article)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert "has no alt text in Russian" in response.content.decode()
@@ -275,19 +280,14 @@ def test_publishing_is_refused_while_a_photo_lacks_alt_text_credit_or_valid_term
     no_alt.alt_text_ru = "Описание"
     no_alt.usage_expires_on = timezone.localdate() - dt.timedelta(days=1)
     no_alt.save()
-    response = client.post(
-        CHANGELIST,
-        {"action": "publish_selected", "_selected_action": [article.pk]},
-        follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = publish_in_admin(client, article)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert "expired on" in response.content.decode()
 
     no_alt.usage_expires_on = None
     no_alt.save()
-    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]})
+    publish_in_admin(client, article)
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
 
