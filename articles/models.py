@@ -130,6 +130,12 @@ class ArticleQuerySet(models.QuerySet):
             }
         )
 
+    def showing(self, photos):
+        """Articles that show any of ``photos`` (ids or a queryset): lead, section or gallery."""
+        return self.filter(
+            Q(lead_photo__in=photos) | Q(sections__photo__in=photos) | Q(gallery__photo__in=photos)
+        ).distinct()
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 

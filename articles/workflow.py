@@ -55,12 +55,6 @@ def photo_problems(article: Article, *, photos=None, languages=None) -> list[str
     return problems
 
 
-def can_publish(article: Article, *, user) -> bool:
-    return article.status in PUBLISHABLE_FROM and (
-        user is None or user.has_perm(PUBLISH_PERMISSION)
-    )
-
-
 def publish(article: Article, *, user, at=None) -> Article:
     """Publish ``article``: set its status and, when empty, ``published_at`` (now or ``at``).
 

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -94,10 +93,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
             # to those who may see articles; a photographer learns only that they exist.
             from articles.models import Article
 
-            ids = [obj.pk for obj in objs]
-            articles = Article.objects.filter(
-                Q(lead_photo__in=ids) | Q(sections__photo__in=ids) | Q(gallery__photo__in=ids)
-            ).distinct()
+            articles = Article.objects.showing([obj.pk for obj in objs])
             protected = [
                 format_html(
                     '{}: <a href="{}">{}</a>',

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from media_credits.models import Photo, Photographer, Rendition
@@ -122,11 +121,7 @@ class PhotoChangeForm(forms.ModelForm):
         from articles import workflow
         from articles.models import Article
 
-        for article in Article.objects.published().filter(
-            Q(lead_photo=self.instance)
-            | Q(sections__photo=self.instance)
-            | Q(gallery__photo=self.instance)
-        ).distinct():
+        for article in Article.objects.published().showing([self.instance.pk]):
             problems = workflow.photo_problems(article, photos=[self.instance])
             if problems:
                 self.add_error(

@@ -1,9 +1,8 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from articles.models import Article
 from media_credits.models import Photo, Photographer
@@ -14,17 +13,8 @@ ARTICLES_PER_PAGE = 20
 
 def public_photos(photographer: Photographer, language: str):
     """The photographer's photos that a public article in ``language`` shows."""
-    public = Article.objects.available_in(language).values("pk")
-    return (
-        Photo.objects.filter(photographer=photographer)
-        .filter(
-            Q(lead_of_articles__in=public)
-            | Q(sections__article__in=public)
-            | Q(gallery_entries__article__in=public)
-        )
-        .exclude(usage_expires_on__lt=timezone.localdate())
-        .distinct()
-    )
+    public = Article.objects.available_in(language)
+    return Photo.objects.filter(photographer=photographer).usable().shown_in(public)
 
 
 def photographer_detail(request, pk: int, slug: str = ""):
@@ -47,15 +37,7 @@ def photographer_detail(request, pk: int, slug: str = ""):
         .order_by("-taken_on", "-uploaded_at", "-id"),
         PHOTOS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    shown = photos.values("pk")
-    articles = (
-        Article.objects.available_in(language)
-        .filter(
-            Q(lead_photo__in=shown) | Q(sections__photo__in=shown) | Q(gallery__photo__in=shown)
-        )
-        .distinct()
-        .newest_first()
-    )
+    articles = Article.objects.available_in(language).showing(photos.values("pk")).newest_first()
     articles_page = Paginator(articles, ARTICLES_PER_PAGE).get_page(
         request.GET.get("articles_page")
     )

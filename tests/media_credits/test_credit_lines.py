@@ -121,6 +121,7 @@ def run_import(*args):
 def test_importer_creates_photographers_flagged_to_confirm_without_duplicates():
     output = run_import("--dry-run")
     assert "would create: Аманкул Дюсенбаев" in output
+    assert "declines back to the credit form" in output
     assert not Photographer.objects.exists()
     run_import()
     run_import()

@@ -68,7 +68,13 @@ class Command(BaseCommand):
                 if options["dry_run"] and match.created
                 else ("created" if match.created else "reused")
             )
-            flag = " (name to confirm)" if match.photographer.is_name_to_confirm else ""
+            flag = ""
+            if match.photographer.is_name_to_confirm:
+                flag = (
+                    " (name to confirm; it declines back to the credit form)"
+                    if match.name.is_guess_confirmed
+                    else " (name to confirm; kept as written, no nominative found)"
+                )
             lines.append(
                 f"  photographer {verb}: {match.photographer.name_ru} "
                 f"(credit “{match.name.credit_form}”){flag}"
