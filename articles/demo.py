@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles import importer, workflow
 from articles.models import Article, GalleryPhoto, Rubric, Section
-from articles.slugs import latin_slug
+from newsroom.slugs import latin_slug
 from media_credits.models import Photo, Photographer
 from media_credits.upload import SharedFields, save_upload
 from newsroom import roles
@@ -306,11 +306,11 @@ def load_demo() -> DemoReport:
     if seed_created:
         attach_seed_photos(seed, photographers)
         # Published like any article: the photo checks run on the finished article.
-        workflow.publish(seed, user=None)
+        workflow.apply(seed, "publish", user=workflow.system_user())
     trilingual, tri_created = ensure_trilingual_article(rubrics["culture"])
     if tri_created:
         attach_trilingual_photos(trilingual, photographers)
-        workflow.publish(trilingual, user=None)
+        workflow.apply(trilingual, "publish", user=workflow.system_user())
     created = [
         name
         for name, flag in (("seed article", seed_created), ("trilingual article", tri_created))

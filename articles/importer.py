@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -187,29 +188,38 @@ def import_article(
             language: article.content_digest(language),
         }
         article.save(update_fields=["source_digests"])
-        if publish and article.status != Article.Status.PUBLISHED:
-            try:
-                workflow.publish(article, user=None)
-            except workflow.TransitionError as exc:
-                raise ImportError_(str(exc)) from exc
-        elif article.status == Article.Status.PUBLISHED:
-            # A translation that completes a published article makes it public in that
-            # language at once: its photos must be ready for that language first.
-            problems = workflow.photo_problems(article, languages=article.complete_languages())
-            if problems:
+        if article.status == Article.Status.PUBLISHED:
+            # A published article stays complete in every language it is public in.
+            incomplete = workflow.incomplete_released(article)
+            if incomplete:
                 raise ImportError_(
                     _(
-                        "Article %(id)s is published and this import would show it with photo "
-                        "problems; nothing was changed: %(problems)s"
+                        "Article %(id)s is public in %(languages)s and this import would "
+                        "leave it incomplete there; nothing was changed."
                     )
-                    % {"id": article.pk, "problems": " ".join(problems)}
+                    % {"id": article.pk, "languages": ", ".join(incomplete)}
                 )
+        if publish:
+            _publish(article, language)
         # Photographers named in the credit line, ready for the photos (the line itself
         # stays source data: the article's credit line is composed from its photos).
         photographers = photographers_for_credit_line(parsed.credit_line)
     return ImportResult(
         article=article, created=created, parsed=parsed, photographers=photographers
     )
+
+
+def _publish(article: Article, language: str) -> None:
+    """Publish the article, or release this language of an article already published."""
+    user = workflow.system_user()
+    try:
+        if article.status == Article.Status.PUBLISHED:
+            if not getattr(article, f"released_{language}"):
+                workflow.apply(article, "release", user=user, languages=[language])
+        else:
+            workflow.apply(article, "publish", user=user)
+    except (workflow.TransitionError, PermissionDenied) as exc:
+        raise ImportError_(str(exc)) from exc
 
 
 def _target(*, source_name: str, language: str, into: int | None) -> tuple[Article, bool]:

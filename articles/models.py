@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from articles.sanitize import has_text, sanitize_body
-from articles.slugs import latin_slug
+from articles.fields import SanitizedHTMLField
+from articles.sanitize import has_text
+from newsroom.slugs import latin_slug
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -49,6 +50,15 @@ def validate_rubric_slug(value: str) -> None:
             code="reserved",
             params={"slug": value},
         )
+
+
+class StaleVersion(Exception):
+    """The article was saved by someone else since this copy of it was read."""
+
+    def __init__(self, article, expected: int):
+        super().__init__(f"article {article.pk} is no longer at version {expected}")
+        self.article = article
+        self.expected = expected
 
 
 def _blank(field: str) -> Q:
@@ -100,6 +110,25 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may see: published, and due (published_at in the past)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def available_in(self, language: str):
+        """Articles the public sees in ``language``: published, due and released there.
+
+        A plain filter on stored, indexed columns; the workflow wrote them when an editor
+        released the language (articles.workflow), after checking it was complete.
+        """
+        return self.published().filter(**{f"released_{language}": True})
+
+    def public_languages_any(self):
+        """Articles released in at least one language (whatever their status or time)."""
+        released = Q()
+        for code in LANGUAGE_CODES:
+            released |= Q(**{f"released_{code}": True})
+        return self.filter(released)
+
+    def public_anywhere(self):
+        """Articles the public sees in at least one language."""
+        return self.published().public_languages_any()
+
     def complete_in(self, language: str):
         """Articles with a headline and every section's text in ``language``."""
         incomplete_sections = Section.objects.filter(article=OuterRef("pk")).filter(
@@ -115,26 +144,31 @@ class ArticleQuerySet(models.QuerySet):
             .exclude(Exists(incomplete_sections))
         )
 
-    def available_in(self, language: str):
-        """Articles the public sees in ``language``: published and complete there."""
-        return self.published().complete_in(language)
-
     def with_completeness(self):
-        """Annotate ``is_complete_<language>`` for every language, in the same query."""
-        return self.annotate(
-            **{
-                f"is_complete_{code}": Exists(
-                    Article.objects.complete_in(code).filter(pk=OuterRef("pk"))
-                )
-                for code in LANGUAGE_CODES
-            }
-        )
+        """Annotate ``is_complete_<language>`` and ``has_text_<language>`` (newsroom only).
+
+        Public pages never need this: what is public is stored (``released_<language>``).
+        """
+        annotations = {}
+        for code in LANGUAGE_CODES:
+            annotations[f"is_complete_{code}"] = Exists(
+                Article.objects.complete_in(code).filter(pk=OuterRef("pk"))
+            )
+            annotations[f"has_text_{code}"] = Q(
+                **{f"headline_{code}__isnull": False, f"headline_{code}__gt": ""}
+            ) | Exists(
+                Section.objects.filter(article=OuterRef("pk")).exclude(_blank(f"body_{code}"))
+            )
+        return self.annotate(**annotations)
 
     def showing(self, photos):
         """Articles that show any of ``photos`` (ids or a queryset): lead, section or gallery."""
+        # Semi-joins on the indexed photo columns, not a three-way outer join + DISTINCT.
         return self.filter(
-            Q(lead_photo__in=photos) | Q(sections__photo__in=photos) | Q(gallery__photo__in=photos)
-        ).distinct()
+            Q(lead_photo__in=photos)
+            | Q(pk__in=Section.objects.filter(photo__in=photos).values("article_id"))
+            | Q(pk__in=GalleryPhoto.objects.filter(photo__in=photos).values("article_id"))
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -212,6 +246,16 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    released_ru = models.BooleanField(_("released in Russian"), default=False, editable=False)
+    released_kk = models.BooleanField(_("released in Kazakh"), default=False, editable=False)
+    released_en = models.BooleanField(_("released in English"), default=False, editable=False)
+    modified_at = models.DateTimeField(
+        _("publicly modified at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Publication, or the latest correction."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     source_name = models.CharField(
         _("imported from"), max_length=255, blank=True, db_index=True, editable=False
@@ -228,18 +272,74 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        permissions = [("publish_article", _("Can publish articles"))]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("edit_any_article", _("Can edit any article, whoever wrote it")),
+            ("submit_article", _("Can submit articles for review")),
+            ("return_article", _("Can return articles to their authors")),
+            ("publish_article", _("Can publish and schedule articles")),
+            ("unpublish_article", _("Can unpublish articles")),
+            ("archive_article", _("Can archive and restore articles")),
+            ("release_article", _("Can release and withdraw translations")),
+            ("correct_article", _("Can add corrections to published articles")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # One partial index per language: the public lists of that language, newest
+            # first, read straight from it.
+            *(
+                models.Index(
+                    fields=["-published_at", "-id"],
+                    condition=Q(status="published", **{f"released_{code}": True}),
+                    name=f"article_public_{code}",
+                )
+                for code in ("ru", "kk", "en")
+            ),
+        ]
 
     def __str__(self):
         return self.headline or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        """Save; an existing row only if it still has the version this object was read at.
+
+        The UPDATE is a compare-and-swap (``… WHERE id = %s AND version = %s``, see
+        _do_update): a save made on a stale copy raises StaleVersion and changes nothing.
+        """
+        adding = self._state.adding
+        if not adding:
+            self.fill_slugs()
+            self._expected_version = self.version
             self.version += 1
-        super().save(*args, **kwargs)
-        if self.fill_slugs():
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if not adding:
+                self.version -= 1
+            raise
+        if adding and self.fill_slugs():
             super().save(update_fields=[f"slug_{code}" for code in LANGUAGE_CODES])
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, *args
+            )
+        updated = super()._do_update(
+            base_qs.filter(version=expected),
+            using,
+            pk_val,
+            values,
+            update_fields,
+            forced_update,
+            *args,
+        )
+        self._expected_version = None
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleVersion(self, expected)
+        return updated
 
     def get_absolute_url(self, language: str | None = None):
         language = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -290,15 +390,27 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    def is_available_in(self, language: str) -> bool:
+        """Instance twin of ArticleQuerySet.available_in()."""
+        return self.is_published() and getattr(self, f"released_{language}")
+
+    def released_languages(self) -> list[str]:
+        return [code for code in LANGUAGE_CODES if getattr(self, f"released_{code}")]
+
+    def is_scheduled(self) -> bool:
+        """Published, but due only in the future."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
     def is_complete_in(self, language: str) -> bool:
         """Instance twin of ArticleQuerySet.complete_in()."""
         if not getattr(self, f"headline_{language}"):
             return False
         sections = list(self.sections.all())
         return bool(sections) and all(s.is_complete_in(language) for s in sections)
-
-    def is_available_in(self, language: str) -> bool:
-        return self.is_published() and self.is_complete_in(language)
 
     def complete_languages(self) -> list[str]:
         return [code for code in LANGUAGE_CODES if self.is_complete_in(code)]
@@ -339,34 +451,6 @@ class ArticleAuthor(models.Model):
         return str(self.author)
 
 
-class SectionQuerySet(models.QuerySet):
-    """Bulk writes sanitise bodies too: nothing stores a body around sanitize_body()."""
-
-    def update(self, **kwargs):
-        for key, value in kwargs.items():
-            if not (key.startswith("body_") or key == "body"):
-                continue
-            if isinstance(value, models.Value):
-                value = value.value
-            if value is None or isinstance(value, str):
-                kwargs[key] = sanitize_body(value)
-            # Other expressions (F(), bulk_update's Case) copy bodies that are already
-            # stored, or that bulk_update below has sanitised.
-        return super().update(**kwargs)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.sanitize()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.sanitize()
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -376,7 +460,7 @@ class Section(models.Model):
         blank=True,
         help_text=_("Leave empty for the opening section."),
     )
-    body = models.TextField(_("body"), blank=True)
+    body = SanitizedHTMLField(_("body"), blank=True)
     photo = models.ForeignKey(
         "media_credits.Photo",
         verbose_name=_("photo"),
@@ -387,8 +471,6 @@ class Section(models.Model):
         help_text=_("Shown under the subhead."),
     )
 
-    objects = SectionQuerySet.as_manager()
-
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("section")
@@ -396,16 +478,6 @@ class Section(models.Model):
 
     def __str__(self):
         return self.subhead or str(_("Opening section"))
-
-    def save(self, *args, **kwargs):
-        self.sanitize()
-        super().save(*args, **kwargs)
-
-    def sanitize(self) -> None:
-        """Run every language's body through the one sanitiser."""
-        for code in LANGUAGE_CODES:
-            field = f"body_{code}"
-            setattr(self, field, sanitize_body(getattr(self, field)))
 
     def has_subhead(self) -> bool:
         return any(getattr(self, f"subhead_{code}") for code in LANGUAGE_CODES)
@@ -445,3 +517,51 @@ class GalleryPhoto(models.Model):
 
     def __str__(self):
         return str(self.photo)
+
+
+class Transition(models.Model):
+    """One step of the editorial workflow, written by articles.workflow.apply() only."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(_("transition"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status.choices)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow history")
+
+    def __str__(self):
+        return f"{self.name}: {self.from_status} → {self.to_status}"
+
+
+class Correction(models.Model):
+    """A dated public note at the end of a published article ("Исправление: …")."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(_("correction"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,10 +1,11 @@
 """The one sanitiser for article body HTML.
 
-Every path that writes a section body (model save, admin form, importer) goes
-through :func:`sanitize_body`; nothing stores a body around it.
+It is applied by the rich-text field itself (articles.fields.SanitizedHTMLField) on
+every write path: save(), update(), bulk operations, loaddata, revision revert.
 """
 
 import re
+import unicodedata
 
 import nh3
 
@@ -34,7 +35,37 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+
+
+def _is_invisible(char: str) -> bool:
+    # Whitespace of every Unicode kind (Z*), control and format characters (C*): some
+    # browsers skip them inside a scheme ("java\tscript:"), so they decide nothing here.
+    return char.isspace() or unicodedata.category(char)[0] in ("Z", "C")
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` when its scheme, read without invisible characters, is allowed; else None."""
+    visible = "".join(char for char in url if not _is_invisible(char))
+    match = _SCHEME.match(visible)
+    if match is None:
+        # No scheme: a relative link ("/ru/articles/…", "#part") is kept, but a colon
+        # before any "/", "?" or "#" would make some parser read a scheme into it.
+        head = re.split(r"[/?#]", visible, maxsplit=1)[0]
+        return None if ":" in head else url
+    if match.group(1).lower() not in ALLOWED_URL_SCHEMES:
+        return None
+    return url
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        return safe_href(value)
+    return value
+
+
 _COMMON = {
+    "attribute_filter": _filter_attribute,
     # "*": no generic attributes; nh3 otherwise allows lang and title on every tag.
     "attributes": {"*": set(), **{tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}},
     "clean_content_tags": set(_DROPPED_WITH_CONTENT),

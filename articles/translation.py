@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Author, Rubric, Section
+from articles.models import Article, Author, Correction, Rubric, Section
 
 
 @register(Rubric)
@@ -21,3 +21,8 @@ class ArticleTranslationOptions(TranslationOptions):
 @register(Section)
 class SectionTranslationOptions(TranslationOptions):
     fields = ("subhead", "body")
+
+
+@register(Correction)
+class CorrectionTranslationOptions(TranslationOptions):
+    fields = ("text",)

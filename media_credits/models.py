@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.slugs import latin_slug
+from newsroom.slugs import latin_slug
 from media_credits.declension import genitive_credit_name
 
 
@@ -106,13 +106,8 @@ class PhotoQuerySet(models.QuerySet):
         ).distinct()
 
     def shown_publicly(self):
-        """Photos some public page shows: in an article public in any language, usable."""
-        from articles.models import LANGUAGE_CODES, Article
-
-        public = Article.objects.none()
-        for code in LANGUAGE_CODES:
-            public = public | Article.objects.available_in(code)
-        return self.usable().shown_in(public)
+        """Photos some public page shows now: stored state (public_from), usable terms."""
+        return self.filter(public_from__lte=timezone.now()).usable()
 
 
 class Photo(models.Model):
@@ -179,6 +174,13 @@ class Photo(models.Model):
     metadata = models.JSONField(
         _("metadata from the file"), default=dict, blank=True, editable=False
     )
+    # Written by the articles workflow whenever what a public article shows changes: the
+    # earliest time a released article showing the photo is (or becomes) due. NULL: no
+    # public article shows it. A scheduled article needs no worker to make it public.
+    public_from = models.DateTimeField(
+        _("public from"), null=True, blank=True, editable=False, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -225,6 +227,16 @@ class Photo(models.Model):
     def is_visible_to(self, user) -> bool:
         """Instance twin of PhotoQuerySet.visible_to()."""
         return user.has_perm("media_credits.choose_photo") or self.is_owned_by(user)
+
+    def is_shown_publicly(self, *, now=None) -> bool:
+        """Instance twin of PhotoQuerySet.shown_publicly()."""
+        now = now or timezone.now()
+        expires = self.usage_expires_on
+        return (
+            self.public_from is not None
+            and self.public_from <= now
+            and (expires is None or expires >= timezone.localdate(now))
+        )
 
     def may_be_changed_by(self, user) -> bool:
         return user.has_perm("media_credits.change_any_photo") or self.is_owned_by(user)

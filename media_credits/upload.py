@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from articles.slugs import latin_slug
+from newsroom.slugs import latin_slug
 from media_credits.images import CleanImage, ImageRefused, clean_image
 from media_credits.models import Photo, Photographer
 

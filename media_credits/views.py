@@ -19,7 +19,7 @@ def rendition(request, photo_id: int, width: int, image_format: str):
     photo = get_object_or_404(Photo, pk=photo_id)
     # A signed URL outlives the page it was on: it serves only while some public page
     # shows the photo (the article may since be unpublished or the terms expired).
-    is_public = Photo.objects.shown_publicly().filter(pk=photo.pk).exists()
+    is_public = photo.is_shown_publicly()
     user = request.user
     if not is_public and not (
         user.is_authenticated and user.is_staff and photo.is_visible_to(user)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from articles import views as article_views
 from newsroom import views
 
 urlpatterns = [
@@ -14,6 +15,13 @@ urlpatterns = [
     path("ckeditor5/upload/", views.ckeditor_upload_refused, name="ckeditor_upload_refused"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("renditions/", include("media_credits.urls")),
+    path("preview/<str:token>/", article_views.article_preview, name="preview"),
+    # Before the admin's own: never redirects a user to an address they may not see.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        views.view_on_site,
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,8 @@
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +37,34 @@ def ckeditor_upload_refused(request):
         {"error": {"message": "Images are added from the photo library, not uploaded here."}},
         status=403,
     )
+
+
+def _view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect, for users who may view the object only.
+
+    Django's own shortcut redirects any staff user to any object's address, which for an
+    unpublished article names its headline (the slug). Here the object's ModelAdmin
+    decides: no view permission, 404; a callable ``view_on_site`` (a preview link for an
+    unpublished article) is used as it is.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = admin.site._registry.get(model) if model else None
+    if model_admin is None:
+        raise Http404
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404
+    if callable(model_admin.view_on_site):
+        url = model_admin.view_on_site(obj)
+    elif model_admin.view_on_site and hasattr(obj, "get_absolute_url"):
+        url = obj.get_absolute_url()
+    else:
+        url = None
+    if not url:
+        raise Http404
+    return HttpResponseRedirect(url)
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    return admin.site.admin_view(_view_on_site)(request, content_type_id, object_id)

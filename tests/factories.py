@@ -22,7 +22,12 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
-    """A published article complete in Russian only, with two sections."""
+    """A published article complete in Russian only, with two sections.
+
+    ``status`` is reached the way the newsroom reaches it: the article is created as a
+    draft, then taken there by articles.workflow.apply() as the system user (publishing
+    releases every complete language unless ``released=[...]`` says otherwise).
+    """
 
     class Meta:
         model = Article
@@ -47,6 +52,34 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         )
         for position, spec in enumerate(specs, start=1):
             Section.objects.create(article=self, position=position, **spec)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        wanted = kwargs.pop("status", Article.Status.DRAFT)
+        obj = super()._create(model_class, *args, **kwargs)
+        obj._wanted_status = wanted
+        return obj
+
+    @factory.post_generation
+    def released(self, create, extracted, **kwargs):
+        if not create:
+            return
+        bring_to(self, self._wanted_status, languages=extracted or ())
+
+
+def bring_to(article, status, *, languages=()):
+    """Take a draft ``article`` to ``status`` through the workflow, as the system user."""
+    from articles import workflow
+
+    user = workflow.system_user()
+    if status == Article.Status.DRAFT:
+        return article
+    if status == Article.Status.IN_REVIEW:
+        return workflow.apply(article, "submit", user=user)
+    workflow.apply(article, "publish", user=user, languages=languages, at=article.published_at)
+    if status == Article.Status.ARCHIVED:
+        workflow.apply(article, "archive", user=user)
+    return article
 
 
 def trilingual_sections():

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import RESERVED_SLUGS, Article, Rubric
-from articles.slugs import latin_slug
+from newsroom.slugs import latin_slug
 from tests.factories import ArticleFactory
 
 
