@@ -4,11 +4,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +64,14 @@ class AuthorAdmin(TabbedTranslationAdmin):
     list_select_related = ("user",)
     search_fields = ("name_ru", "name_kk", "name_en")
     autocomplete_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Binding a byline to a staff account grants that account the author's articles:
+        # only a user manager (auth.change_user) does it.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("auth.change_user"):
+            fields = (*fields, "user")
+        return fields
 
 
 class ArticleSectionsFormSet(BaseInlineFormSet):
@@ -338,11 +344,6 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         if not super().has_view_permission(request, obj):
             return False
         return obj is None or _is_editor(request) or workflow.is_author(obj, request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status != Article.Status.PUBLISHED
-        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -10,10 +10,10 @@ from django.db import transaction
 
 from articles import importer, workflow
 from articles.models import Article, GalleryPhoto, Rubric, Section
-from newsroom.slugs import latin_slug
 from media_credits.models import Photo, Photographer
 from media_credits.upload import SharedFields, save_upload
 from newsroom import roles
+from newsroom.slugs import latin_slug
 
 SEED_FILE = Path(__file__).resolve().parent / "demo_content" / "000_f09acc4096086793.txt"
 TRILINGUAL_SOURCE = "demo:reading-room"

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 from articles.sanitize import sanitize_body
 
@@ -24,7 +25,11 @@ class SanitizedHTMLField(models.TextField):
 
     def pre_save(self, model_instance, add):
         value = sanitize_body(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
+        # modeltranslation puts a descriptor on the untranslated field ("body") that reads
+        # and writes the active language's column: writing through it would copy one
+        # language's text into another. Only a plain column is cleaned in place.
+        if type(getattr(type(model_instance), self.attname, None)) is DeferredAttribute:
+            setattr(model_instance, self.attname, value)
         return value
 
     def get_db_prep_save(self, value, connection):

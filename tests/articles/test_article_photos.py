@@ -63,7 +63,11 @@ def test_credit_line_follows_lead_then_sections_then_gallery(client, amankul, ye
 def test_a_photo_with_expired_usage_terms_is_hidden_from_the_public_and_flagged_in_the_admin(
     client, editor, amankul, yerkebulan
 ):
-    expired = photo(by=yerkebulan, usage_expires_on=timezone.localdate() - dt.timedelta(days=1))
+    expired = photo(
+        by=yerkebulan,
+        usage_expires_on=timezone.localdate() - dt.timedelta(days=1),
+        alt_text_ru="",
+    )
     article = ArticleFactory(lead_photo=photo(by=amankul))
     GalleryPhoto.objects.create(article=article, photo=expired, position=1)
     response = client.get(article.get_absolute_url("ru"))
@@ -252,7 +256,7 @@ def change_form(article, **overrides):
 @pytest.mark.parametrize("where", ["lead", "section", "gallery"])
 def test_a_photo_without_alt_text_cannot_be_added_to_a_published_article(client, editor, where):
     article = ArticleFactory(headline_ru="Опубликованная")
-    bare = photo(credit="ТАСС")  # no alt text
+    bare = photo(credit="ТАСС", alt_text_ru="", alt_text_kk="", alt_text_en="")
     overrides = {
         "lead": {"lead_photo": bare.pk},
         "section": {"sections-1-photo": bare.pk},

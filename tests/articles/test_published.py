@@ -16,7 +16,6 @@ def test_manager_published_keeps_only_due_published_articles():
     ArticleFactory(status=Article.Status.IN_REVIEW)
     ArticleFactory(status=Article.Status.ARCHIVED)
     ArticleFactory(published_at=now + dt.timedelta(hours=1))  # scheduled
-    ArticleFactory(published_at=None)
     assert list(Article.objects.published()) == [visible]
 
 
@@ -45,7 +44,9 @@ def test_complete_in_needs_headline_and_every_sections_text():
     section = missing_body.sections.get(position=1)
     section.body_en = "<p>   </p>"
     section.save()
-    no_sections = ArticleFactory(sections=[], headline_kk="Тақырып")
+    no_sections = ArticleFactory(
+        sections=[], headline_kk="Тақырып", status=Article.Status.DRAFT
+    )
     assert set(Article.objects.complete_in("ru")) == {
         russian_only,
         full,
@@ -79,7 +80,7 @@ def test_with_completeness_annotates_each_language_in_one_query(django_assert_nu
 
 
 def test_section_bodies_are_sanitised_on_save():
-    article = ArticleFactory(sections=[])
+    article = ArticleFactory(sections=[], status=Article.Status.DRAFT)
     section = Section.objects.create(
         article=article, position=1, body_ru='<p onclick="x()">Hi<script>alert(1)</script></p>'
     )
@@ -89,7 +90,7 @@ def test_section_bodies_are_sanitised_on_save():
 
 
 def test_bulk_writes_of_bodies_are_sanitised_too():
-    article = ArticleFactory(sections=[])
+    article = ArticleFactory(sections=[], status=Article.Status.DRAFT)
     Section.objects.bulk_create(
         [Section(article=article, position=1, body_ru='<p>A<img src=x onerror="alert(1)"></p>')]
     )
