@@ -1,4 +1,3 @@
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -49,6 +48,7 @@ def _when(value) -> str:
 
 def _is_editor(request) -> bool:
     return request.user.has_perm(workflow.EDIT_ANY_PERMISSION)
+
 
 @admin.register(Rubric)
 class RubricAdmin(TabbedTranslationAdmin):
@@ -188,9 +188,9 @@ class ArticleAdminForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         user = getattr(self.request, "user", None)
-        if user is not None and not user.has_perm(workflow.EDIT_ANY_PERMISSION):
-            if current.status != Article.Status.DRAFT:
-                self._refuse_state_change(current)
+        is_editor = user is None or user.has_perm(workflow.EDIT_ANY_PERMISSION)
+        if not is_editor and current.status != Article.Status.DRAFT:
+            self._refuse_state_change(current)
         expected = cleaned.get("expected_version")
         if expected != current.version:
             # Saving this form again is a deliberate choice to replace their changes.
@@ -542,9 +542,7 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             for errors in form.errors.values():
                 self.message_user(request, " ".join(errors), messages.ERROR)
             return False
-        correction = {
-            code: request.POST.get(f"correction_{code}", "") for code in LANGUAGE_CODES
-        }
+        correction = {code: request.POST.get(f"correction_{code}", "") for code in LANGUAGE_CODES}
         return self._apply(
             request,
             obj,
@@ -633,9 +631,7 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             "action": f"transition_{name}",
             "media": self.media + TransitionForm().media,
         }
-        return TemplateResponse(
-            request, "admin/articles/article/transition_confirm.html", context
-        )
+        return TemplateResponse(request, "admin/articles/article/transition_confirm.html", context)
 
 
 def _transition_action(name):

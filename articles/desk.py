@@ -35,9 +35,7 @@ def desk_queryset(key: str, user):
     if key == "review":
         return articles.filter(status=Article.Status.IN_REVIEW)
     if key == "returned":
-        last_step = Transition.objects.filter(article=OuterRef("pk")).order_by(
-            "-created_at", "-id"
-        )
+        last_step = Transition.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-id")
         return articles.filter(status=Article.Status.DRAFT, created_by=user).filter(
             pk__in=Article.objects.annotate(last=Subquery(last_step.values("name")[:1]))
             .filter(last="return")

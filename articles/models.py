@@ -321,6 +321,12 @@ class Article(models.Model):
         if adding and self.fill_slugs():
             super().save(update_fields=[f"slug_{code}" for code in LANGUAGE_CODES])
 
+    def get_absolute_url(self, language: str | None = None):
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        slug = getattr(self, f"slug_{language}", "") or str(self.pk)
+        with translation.override(language):
+            return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": slug})
+
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
         expected = getattr(self, "_expected_version", None)
         if expected is None:
@@ -340,12 +346,6 @@ class Article(models.Model):
         if not updated and base_qs.filter(pk=pk_val).exists():
             raise StaleVersion(self, expected)
         return updated
-
-    def get_absolute_url(self, language: str | None = None):
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
-        slug = getattr(self, f"slug_{language}", "") or str(self.pk)
-        with translation.override(language):
-            return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": slug})
 
     def clean(self):
         errors = {}

@@ -186,9 +186,9 @@ def apply(
                 _("“%(article)s” is %(status)s: “%(step)s” does not apply.")
                 % {"article": locked, "status": locked.get_status_display(), "step": rule.label}
             )
-        if rule.own_only and not user.has_perm(EDIT_ANY_PERMISSION):
-            if not is_author(locked, user):
-                raise PermissionDenied(_("Only its author or an editor may do this."))
+        others = rule.own_only and not user.has_perm(EDIT_ANY_PERMISSION)
+        if others and not is_author(locked, user):
+            raise PermissionDenied(_("Only its author or an editor may do this."))
         before_photos = {p.pk for p in locked.photos_in_order()}
         from_status = locked.status
         changed = _STEPS[name](locked, user=user, comment=comment, languages=languages,
