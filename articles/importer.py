@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -167,7 +168,10 @@ def import_article(
             raise ImportError_(
                 _("There is no rubric with the slug “%(slug)s”.") % {"slug": rubric_slug}
             )
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        # A revision like an admin save, so an import can be compared and reverted too.
+        reversion.set_user(workflow.system_user())
+        reversion.set_comment(_("Imported from %(file)s") % {"file": source_name})
         article, created = _target(source_name=source_name, language=language, into=into)
         if not created:
             _refuse_if_edited(article, language)

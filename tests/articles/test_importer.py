@@ -349,3 +349,17 @@ def test_a_translation_of_a_published_article_is_not_public_until_released(tmp_p
         )  # fmt: skip
     article.refresh_from_db()
     assert article.released_languages() == ["ru"]
+
+
+def test_an_import_is_a_revision_with_its_sections_that_can_be_compared_and_reverted():
+    from reversion.models import Version
+
+    run_import(SEED_FILE)
+    article = Article.objects.get()
+    versions = Version.objects.get_for_object(article)
+    assert len(versions) == 1
+    revision = versions[0].revision
+    assert revision.user.username == "newsroom-system"
+    assert "000_f09acc4096086793.txt" in revision.comment
+    stored_sections = revision.version_set.filter(content_type__model="section")
+    assert stored_sections.count() == 4
