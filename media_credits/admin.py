@@ -12,10 +12,17 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from media_credits import renditions, upload
-from media_credits.forms import PhotoChangeForm, PhotoPickerForm, PhotoUploadForm
+from media_credits.forms import (
+    CREDIT_FIELDS,
+    PhotoChangeForm,
+    PhotoPickerForm,
+    PhotoUploadForm,
+)
 from media_credits.models import Photo, Photographer
 
 THUMBNAIL_WIDTH = 480
+#: Django's own permission to change user accounts: superusers and user managers.
+USER_MANAGER_PERMISSION = "auth.change_user"
 
 
 @admin.register(Photographer)
@@ -34,6 +41,14 @@ class PhotographerAdmin(TabbedTranslationAdmin):
     )
     autocomplete_fields = ("user",)
     fields = ("name", "gender", "credit_name", "slug", "agency", "user", "is_name_to_confirm")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Binding a record to a staff account lets that account credit it and edit its
+        # photos: only those who manage user accounts decide that.
+        if not request.user.has_perm(USER_MANAGER_PERMISSION):
+            fields = (*fields, "user")
+        return fields
 
 
 @admin.register(Photo)
@@ -74,7 +89,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
         "file_metadata",
     )
     fieldsets = (
-        (None, {"fields": ("preview", "caption", "alt_text")}),
+        (None, {"fields": ("preview", "caption", "alt_text", "expected_version")}),
         (
             _("Credit and usage"),
             {"fields": ("photographer", "credit", "taken_on", "usage_terms", "usage_expires_on")},
@@ -85,6 +100,48 @@ class PhotoAdmin(TabbedTranslationAdmin):
 
     # --- Who sees and changes what ------------------------------------------------------
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class RequestForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return RequestForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_credit_locked_for(request.user):
+            fields = (*fields, *self.replace_orig_field(CREDIT_FIELDS))
+        return fields
+
+    def get_autocomplete_fields(self, request):
+        # Those who may credit only themselves get a plain list of what they may choose.
+        if not request.user.has_perm("media_credits.change_any_photo"):
+            return ()
+        return super().get_autocomplete_fields(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and photo is not None
+            and photo.is_credit_locked_for(request.user)
+            and self.has_change_permission(request, photo)
+        ):
+            self.message_user(
+                request,
+                _(
+                    "A published or scheduled article shows this photo: its caption, credit "
+                    "and photographer are read-only for you now. Ask an editor to change them."
+                ),
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -106,6 +163,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
             if not request.user.has_perm("articles.view_article"):
                 protected = [_("Photos used in articles (ask an editor)")]
         return deleted, counts, perms_needed, protected
+
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
@@ -212,7 +270,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
             raise PermissionDenied
         refusals = []
         if request.method == "POST":
-            form = PhotoUploadForm(request.POST, request.FILES)
+            form = PhotoUploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
                 photos, refusals = upload.save_uploads(
                     form.cleaned_data["files"], shared=form.shared_fields(), user=request.user
@@ -235,7 +293,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
                     return HttpResponseRedirect(f"{changelist}?id__in={ids}")
         else:
             photographer = getattr(request.user, "photographer", None)
-            form = PhotoUploadForm(initial={"photographer": photographer})
+            form = PhotoUploadForm(initial={"photographer": photographer}, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Upload photos"),

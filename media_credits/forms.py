@@ -1,12 +1,40 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from media_credits.models import Photo, Photographer, Rendition
 from media_credits.upload import SharedFields
 
 CREDIT_MISSING = _("Choose a photographer or enter an agency or handout credit.")
+NOT_YOUR_PHOTOGRAPHER = _(
+    "You can credit only your own photographer record, or none with an agency or handout "
+    "credit. Ask an editor to credit another photographer."
+)
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+#: What readers see under a photo: once a public article shows it, only editors change it.
+CREDIT_FIELDS = ("caption", "credit", "photographer")
+
+
+def credit_form_fields() -> list[str]:
+    """The form (and column) names of CREDIT_FIELDS: ``caption_ru``, …, ``photographer``."""
+    return [
+        f"{name}_{code}" if name != "photographer" else name
+        for name in CREDIT_FIELDS
+        for code in (LANGUAGE_CODES if name != "photographer" else [None])
+    ]
+
+
+def limit_photographers(field: forms.ModelChoiceField, user, *, current_id=None) -> None:
+    """Offer ``user`` only the photographers they may credit (and the one already credited)."""
+    if user is None or user.has_perm("media_credits.change_any_photo"):
+        return
+    allowed = Photographer.objects.creditable_by(user)
+    if current_id is not None:
+        allowed = allowed | Photographer.objects.filter(pk=current_id)
+    field.queryset = allowed
+    field.error_messages["invalid_choice"] = NOT_YOUR_PHOTOGRAPHER
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,6 +107,10 @@ class PhotoUploadForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_photographers(self.fields["photographer"], user)
+
     def shared_fields(self) -> SharedFields:
         data = self.cleaned_data
         return SharedFields(
@@ -93,6 +125,15 @@ class PhotoUploadForm(forms.Form):
 
 
 class PhotoChangeForm(forms.ModelForm):
+    """The photo admin's form: the credit rules by role, and no silent overwrite.
+
+    ``user`` (passed by the admin) decides which photographers may be credited and whether
+    the caption, credit and photographer may still change. ``expected_version`` is the
+    version the form was opened at: a save on top of someone else's is refused.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Photo
         fields = (
@@ -105,23 +146,98 @@ class PhotoChangeForm(forms.ModelForm):
             "usage_expires_on",
         )
 
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+            self.initial.setdefault("expected_version", self.instance.version)
+        if "photographer" in self.fields:
+            limit_photographers(
+                self.fields["photographer"], user, current_id=self.instance.photographer_id
+            )
+
     def clean(self):
         cleaned = super().clean()
-        credits = [cleaned.get(f"credit_{code}") for code, _name in settings.LANGUAGES]
-        if not cleaned.get("photographer") and not any(c and c.strip() for c in credits):
-            self.add_error("photographer", CREDIT_MISSING)
-            self.add_error(f"credit_{settings.LANGUAGE_CODE}", CREDIT_MISSING)
+        credits = [self._value(f"credit_{code}") for code in LANGUAGE_CODES]
+        if not self._value("photographer") and not any(c and c.strip() for c in credits):
+            for name in ("photographer", f"credit_{settings.LANGUAGE_CODE}"):
+                self.add_error(name if name in self.fields else None, CREDIT_MISSING)
+        if self.instance.pk is None:
+            return cleaned
+        # The admin wraps the whole save in one transaction: this row lock holds until the
+        # photo is written, so two saves cannot both pass. The save itself is a
+        # compare-and-swap on the version (Photo.save()).
+        current = (
+            Photo.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
+        )
+        expected = cleaned.get("expected_version")
+        if expected != current.version:
+            # Saving this form again is a deliberate choice to replace their changes.
+            self.data = self.data.copy()
+            self.data["expected_version"] = str(current.version)
+            raise forms.ValidationError(
+                _(
+                    "%(user)s saved this photo at %(time)s, after you opened it. Your values "
+                    "are still in this form and nothing was saved. Open the photo in another "
+                    "tab to compare; saving this form again replaces their changes with yours."
+                ),
+                code="conflict",
+                params={
+                    "user": current.updated_by or _("someone"),
+                    "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
+                },
+            )
+        if self.user is not None and current.is_credit_locked_for(self.user):
+            self._refuse_credit_changes(current)
+        # The compare-and-swap in Photo.save() checks this version, not the one read.
+        self.instance.version = expected
         return cleaned
+
+    def _value(self, name):
+        """The value this form would save for ``name``: submitted, or stored if read-only."""
+        if name in self.fields:
+            return self.cleaned_data.get(name)
+        return getattr(self.instance, name)
+
+    def _refuse_credit_changes(self, current: Photo) -> None:
+        # Read-only fields are not in the form, so a crafted POST could not save them
+        # anyway; refusing it (and a form opened before the photo went public) says so.
+        changed = []
+        for name in credit_form_fields():
+            if name in self.fields:
+                submitted = self.cleaned_data.get(name)
+                submitted = submitted.pk if isinstance(submitted, Photographer) else submitted
+            elif name in self.data:
+                submitted = self.data.get(name)
+            else:
+                continue
+            stored = getattr(current, "photographer_id" if name == "photographer" else name)
+            if _normalised(submitted) != _normalised(stored):
+                changed.append(name)
+        if changed:
+            raise forms.ValidationError(
+                _(
+                    "A published or scheduled article shows this photo: only an editor can "
+                    "change its caption, credit or photographer now. Nothing was saved; ask "
+                    "an editor for the change."
+                ),
+                code="credit_locked",
+            )
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the edited values
         if self.instance.pk is None:
             return
-        # A photo that published articles show keeps what publishing required of it.
+        # A photo that published (or scheduled) articles show keeps what publishing
+        # required of it.
         from articles import workflow
         from articles.models import Article
 
-        for article in Article.objects.published().showing([self.instance.pk]):
+        published = Article.objects.filter(status=Article.Status.PUBLISHED)
+        for article in published.showing([self.instance.pk]):
             problems = workflow.photo_problems(article, photos=[self.instance])
             if problems:
                 self.add_error(
@@ -129,6 +245,10 @@ class PhotoChangeForm(forms.ModelForm):
                     _("“%(article)s” is published with this photo: %(problems)s")
                     % {"article": article, "problems": " ".join(problems)},
                 )
+
+
+def _normalised(value) -> str:
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
 
 
 class PhotoPickerForm(forms.Form):

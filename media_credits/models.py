@@ -6,8 +6,27 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.slugs import latin_slug
 from media_credits.declension import genitive_credit_name
+from newsroom.slugs import latin_slug
+
+
+class StaleVersion(Exception):
+    """The photo was saved by someone else since this copy of it was read."""
+
+    def __init__(self, photo, expected: int):
+        super().__init__(f"photo {photo.pk} is no longer at version {expected}")
+        self.photo = photo
+        self.expected = expected
+
+
+class PhotographerQuerySet(models.QuerySet):
+    def creditable_by(self, user):
+        """Photographers ``user`` may credit: any for editors, else only their own record."""
+        if user is None or user.has_perm("media_credits.change_any_photo"):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
 
 
 class Photographer(models.Model):
@@ -52,6 +71,8 @@ class Photographer(models.Model):
         help_text=_("Created from an imported credit line; check the name and its forms."),
     )
 
+    objects = PhotographerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name_ru", "id"]
         verbose_name = _("photographer")
@@ -95,6 +116,10 @@ class PhotoQuerySet(models.QuerySet):
     def usable(self):
         """Photos whose usage terms have not expired."""
         return self.exclude(usage_expires_on__lt=timezone.localdate())
+
+    def expired(self):
+        """Photos whose usage terms have expired (before today, local date): not usable()."""
+        return self.filter(usage_expires_on__lt=timezone.localdate())
 
     def shown_in(self, articles):
         """Photos that ``articles`` show: lead, section or gallery photos."""
@@ -181,6 +206,16 @@ class Photo(models.Model):
         _("public from"), null=True, blank=True, editable=False, db_index=True
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -217,6 +252,45 @@ class Photo(models.Model):
         ]
         return " — ".join(str(part) for part in parts if part)
 
+    def save(self, *args, **kwargs):
+        """Save; an existing row only if it still has the version this object was read at.
+
+        The UPDATE is a compare-and-swap (``… WHERE id = %s AND version = %s``, see
+        _do_update): a save made on a stale copy raises StaleVersion and changes nothing.
+        """
+        adding = self._state.adding
+        if not adding:
+            self._expected_version = self.version
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if not adding:
+                self.version -= 1
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, *args
+            )
+        self._expected_version = None
+        updated = super()._do_update(
+            base_qs.filter(version=expected),
+            using,
+            pk_val,
+            values,
+            update_fields,
+            forced_update,
+            *args,
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleVersion(self, expected)
+        return updated
+
     def is_owned_by(self, user) -> bool:
         """Instance twin of PhotoQuerySet.owned_by()."""
         return user.is_authenticated and (
@@ -240,6 +314,14 @@ class Photo(models.Model):
 
     def may_be_changed_by(self, user) -> bool:
         return user.has_perm("media_credits.change_any_photo") or self.is_owned_by(user)
+
+    def is_credit_locked_for(self, user) -> bool:
+        """True when ``user`` may no longer change the caption, credit or photographer.
+
+        Once a public article shows the photo (published or scheduled: ``public_from`` is
+        set by the workflow), only an editor changes what readers see under it.
+        """
+        return self.public_from is not None and not user.has_perm("media_credits.change_any_photo")
 
 
 class Rendition(models.Model):

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.slugs import latin_slug
 from media_credits.images import CleanImage, ImageRefused, clean_image
 from media_credits.models import Photo, Photographer
+from newsroom.slugs import latin_slug
 
 logger = logging.getLogger(__name__)
 
@@ -99,15 +99,22 @@ def build_photo(image: CleanImage, *, shared: SharedFields, user) -> Photo:
         photo.photographer = shared.photographer
         setattr(photo, f"credit_{lang}", shared.credit)
     else:
-        photo.photographer = match_photographer(prefill.byline)
+        # A by-line names a photographer only the uploader may credit: a photographer's
+        # file cannot credit a colleague by carrying their name.
+        photo.photographer = match_photographer(
+            prefill.byline, among=Photographer.objects.creditable_by(user)
+        )
         byline = "" if photo.photographer else prefill.byline
         credit = " / ".join(part for part in (byline, prefill.credit) if part)
         setattr(photo, f"credit_{lang}", credit[:300])
     return photo
 
 
-def match_photographer(byline: str) -> Photographer | None:
-    """The photographer whose name (in any language) is the by-line, if exactly one is."""
+def match_photographer(byline: str, *, among=None) -> Photographer | None:
+    """The photographer whose name (in any language) is the by-line, if exactly one is.
+
+    ``among``: the photographers to look in (default: all).
+    """
     byline = " ".join(byline.split())
     if not byline:
         return None
@@ -115,5 +122,6 @@ def match_photographer(byline: str) -> Photographer | None:
     for field in ("name", "credit_name"):
         for code, _name in settings.LANGUAGES:
             query |= Q(**{f"{field}_{code}__iexact": byline})
-    matches = list(Photographer.objects.filter(query)[:2])
+    among = Photographer.objects.all() if among is None else among
+    matches = list(among.filter(query)[:2])
     return matches[0] if len(matches) == 1 else None

@@ -86,13 +86,41 @@ def make_photo(db):
     """A saved photo from a test image, made through the same upload code as the admin."""
     from media_credits.upload import SharedFields, save_upload
 
-    def make(path: Path | None = None, *, user=None, photographer=None, credit="Reuters", **extra):
+    def make(
+        path: Path | None = None,
+        *,
+        user=None,
+        photographer=None,
+        credit="Reuters",
+        alt_text="",
+        **extra,
+    ):
         uploaded = sample_file(path) if path else pillow_file(size=(2000, 1000))
         shared = SharedFields(language="ru", photographer=photographer, credit=credit, **extra)
-        return save_upload(uploaded, shared=shared, user=user)
+        photo = save_upload(uploaded, shared=shared, user=user)
+        if alt_text:
+            photo.alt_text_ru = alt_text  # publishing needs it
+            photo.save()
+        return photo
 
     return make
 
 
 def latest_photo() -> Photo:
     return Photo.objects.latest("id")
+
+
+@pytest.fixture
+def public_photo(make_photo):
+    """A photo that a published article shows (published through the workflow)."""
+    from tests.factories import ArticleFactory
+
+    def make(path: Path | None = None, **kwargs):
+        kwargs.setdefault("alt_text", "Президент встречает гостей")
+        photo = make_photo(path, **kwargs)
+        ArticleFactory(lead_photo=photo)
+        photo.refresh_from_db()
+        assert photo.public_from is not None
+        return photo
+
+    return make

@@ -40,7 +40,12 @@ def delete_url(photo):
 
 
 def change_data(photo, caption="Изменено"):
-    return {"caption_ru": caption, "credit_ru": "Reuters", "usage_terms": "staff"}
+    return {
+        "caption_ru": caption,
+        "credit_ru": "Reuters",
+        "usage_terms": "staff",
+        "expected_version": photo.version,
+    }
 
 
 # --- anonymous ---------------------------------------------------------------------------
@@ -230,7 +235,7 @@ def test_editing_a_photo_says_what_is_missing_without_photographer_or_credit(cli
     photo = photos["editor"]
 
     response = login(client, users["editor"]).post(
-        change_url(photo), {"caption_ru": "x", "usage_terms": "staff"}
+        change_url(photo), {"caption_ru": "x", "usage_terms": "staff", "expected_version": 1}
     )
 
     assert response.status_code == 200

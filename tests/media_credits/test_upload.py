@@ -307,13 +307,36 @@ def test_iptc_caption_byline_credit_and_date_fill_empty_fields(photographer_clie
     assert photo.metadata["iptc"]["byline"] == "Phil Harvey"
 
 
-def test_iptc_byline_is_matched_to_a_photographer_by_name(photographer_client, db):
+def test_iptc_byline_is_matched_to_a_photographer_by_name(editor_client, db):
     harvey = Photographer.objects.create(name_ru="Фил Харви", name_en="Phil Harvey", gender="male")
+
+    upload(editor_client, sample_file(IMAGES / "iptc_caption_byline_credit.jpg"))
+
+    photo = latest_photo()
+    assert photo.photographer == harvey
+    assert photo.credit_ru == "My Credit"
+
+
+def test_a_photographers_file_credits_a_colleague_by_text_only(photographer_client, db):
+    Photographer.objects.create(name_ru="Фил Харви", name_en="Phil Harvey", gender="male")
 
     upload(photographer_client, sample_file(IMAGES / "iptc_caption_byline_credit.jpg"))
 
     photo = latest_photo()
-    assert photo.photographer == harvey
+    assert photo.photographer is None
+    assert photo.credit_ru == "Phil Harvey / My Credit"
+
+
+def test_a_photographers_own_byline_is_matched_to_their_record(
+    photographer_client, staff_photographer
+):
+    staff_photographer.name_en = "Phil Harvey"
+    staff_photographer.save()
+
+    upload(photographer_client, sample_file(IMAGES / "iptc_caption_byline_credit.jpg"))
+
+    photo = latest_photo()
+    assert photo.photographer == staff_photographer
     assert photo.credit_ru == "My Credit"
 
 
