@@ -10,6 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from PIL import Image
 
+from articles import workflow
 from articles.models import Article
 from media_credits import renditions
 from media_credits.models import Photo, Rendition
@@ -114,9 +115,8 @@ def test_large_icc_profile_is_not_copied_into_renditions(make_photo):
     assert rendition.file.size < 100_000
 
 
-def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(client, make_photo):
-    photo = make_photo()
-    ArticleFactory(lead_photo=photo)
+def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(client, public_photo):
+    photo = public_photo()
     url = renditions.rendition_url(photo, width=480, image_format="jpeg")
 
     first = client.get(url)
@@ -128,15 +128,13 @@ def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(client, make_
     assert Path(rendition.file.path).exists()
 
 
-def test_rendition_view_needs_the_signature(client, make_photo):
-    photo = make_photo()
-    ArticleFactory(lead_photo=photo)
+def test_rendition_view_needs_the_signature(client, public_photo):
+    photo = public_photo()
     path = reverse(
         "media_credits:rendition",
         kwargs={"photo_id": photo.pk, "width": 480, "image_format": "jpeg"},
     )
-    other = make_photo()
-    ArticleFactory(lead_photo=other)
+    other = public_photo()
     borrowed = renditions.rendition_url(other, width=480, image_format="jpeg").split("?")[1]
 
     assert client.get(path).status_code == 404
@@ -262,18 +260,16 @@ def test_picture_tags_of_a_listing_need_no_query_per_photo(
 
 
 def test_rendition_view_serves_only_while_a_public_page_shows_the_photo(client, make_photo, editor):
-    photo = make_photo()
+    photo = make_photo(alt_text="Описание")
     url = renditions.rendition_url(photo, width=480, image_format="jpeg")
     assert client.get(url).status_code == 404  # in the library only
     article = ArticleFactory(status=Article.Status.DRAFT, lead_photo=photo)
     assert client.get(url).status_code == 404  # in a draft
-    article.status = Article.Status.PUBLISHED
-    article.save()
+    workflow.apply(article, "publish", user=editor)
     public = client.get(url)
     assert public.status_code == 302
     assert "public" in public["Cache-Control"]
-    article.status = Article.Status.ARCHIVED
-    article.save()
+    workflow.apply(article, "archive", user=editor)
     assert client.get(url).status_code == 404  # the signed URL outlived the page
     client.force_login(editor)
     staff = client.get(url)
@@ -281,9 +277,8 @@ def test_rendition_view_serves_only_while_a_public_page_shows_the_photo(client, 
     assert "private" in staff["Cache-Control"]
 
 
-def test_rendition_view_answers_404_when_the_original_is_missing(client, make_photo):
-    photo = make_photo()
-    ArticleFactory(lead_photo=photo)
+def test_rendition_view_answers_404_when_the_original_is_missing(client, public_photo):
+    photo = public_photo()
     Path(photo.image.path).unlink()
     url = renditions.rendition_url(photo, width=800, image_format="webp")
     assert client.get(url).status_code == 404
