@@ -141,3 +141,15 @@ def has_valid_signature(photo_id: int, width: int, image_format: str, signature:
 
 def _signer() -> signing.Signer:
     return signing.Signer(salt=_SIGNER_SALT)
+
+
+def remove_renditions(photo_ids) -> int:
+    """Delete the renditions of ``photo_ids``: rows now, files once the transaction commits.
+
+    Returns how many were deleted. A photo's renditions are made again on the next request
+    the rendition view allows, so this only stops serving what is already stored.
+    """
+    # QuerySet.delete() sends post_delete per row: Rendition's receiver deletes each file
+    # after the commit, so a rolled-back run leaves every file in place.
+    _total, per_model = Rendition.objects.filter(photo_id__in=list(photo_ids)).delete()
+    return per_model.get(Rendition._meta.label, 0)

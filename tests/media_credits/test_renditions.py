@@ -282,3 +282,34 @@ def test_rendition_view_answers_404_when_the_original_is_missing(client, public_
     Path(photo.image.path).unlink()
     url = renditions.rendition_url(photo, width=800, image_format="webp")
     assert client.get(url).status_code == 404
+
+
+def media_file(url: str, settings) -> Path:
+    """The file a media URL points at (media is served from MEDIA_ROOT without Django)."""
+    assert url.startswith(settings.MEDIA_URL)
+    return Path(settings.MEDIA_ROOT) / url.removeprefix(settings.MEDIA_URL)
+
+
+def test_unpublishing_the_only_article_removes_the_served_file_and_republishing_serves_again(
+    client, make_photo, editor, settings, django_capture_on_commit_callbacks
+):
+    photo = make_photo(alt_text="Описание")
+    article = ArticleFactory(lead_photo=photo)
+    url = renditions.rendition_url(photo, width=480, image_format="jpeg")
+    served = client.get(url)
+    assert served.status_code == 302
+    file = media_file(served["Location"], settings)
+    assert file.is_file()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(article, "unpublish", user=editor, comment="Снято по просьбе героя")
+
+    assert not file.exists()
+    assert not Rendition.objects.filter(photo=photo).exists()
+    assert client.get(url).status_code == 404
+
+    workflow.apply(article, "publish", user=editor)
+
+    again = client.get(url)
+    assert again.status_code == 302
+    assert media_file(again["Location"], settings).is_file()
