@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_ckeditor_5.widgets import CKEditor5Widget
@@ -16,6 +17,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.helpers import html_diff
 
 from articles import photo_state, preview, workflow
 from articles.models import (
@@ -303,6 +305,33 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         # Registered here, at admin autodiscovery, after modeltranslation added the
         # per-language columns: a revision then holds every language (STACK-NOTES).
         super().reversion_register(model, **options)
+
+    def compare_sections(self, obj_compare):
+        """Sections of two revisions side by side: subhead and text per language."""
+        first = _sections_of(obj_compare.compare_obj1.version_record)
+        second = _sections_of(obj_compare.compare_obj2.version_record)
+        names = dict(settings.LANGUAGES)
+        parts = []
+        for pk in sorted(set(first) | set(second), key=lambda k: _section_order(first, second, k)):
+            old, new = first.get(pk, {}), second.get(pk, {})
+            for field in ("subhead", "body"):
+                for code in LANGUAGE_CODES:
+                    before = old.get(f"{field}_{code}") or ""
+                    after = new.get(f"{field}_{code}") or ""
+                    if before == after:
+                        continue
+                    label = Section._meta.get_field(field).verbose_name
+                    parts.append(
+                        format_html(
+                            '<h4 class="section-diff">{} {} — {} ({})</h4>{}',
+                            _("Section"),
+                            (new or old).get("position", ""),
+                            label,
+                            names[code],
+                            html_diff(before, after),
+                        )
+                    )
+        return mark_safe("".join(parts)) if parts else _("No change in the sections.")  # noqa: S308 — html_diff escapes
 
     def get_list_filter(self, request):
         from articles.desk import DeskFilter
@@ -640,6 +669,19 @@ def _transition_action(name):
 
     action.__name__ = f"transition_{name}"
     return action
+
+
+def _sections_of(version) -> dict:
+    """{section id: field values} of the sections stored in ``version``'s revision."""
+    stored = version.revision.version_set.filter(
+        content_type__app_label="articles", content_type__model="section"
+    )
+    return {int(v.object_id): v.field_dict for v in stored}
+
+
+def _section_order(first: dict, second: dict, pk: int):
+    data = second.get(pk) or first.get(pk) or {}
+    return (data.get("position") or 0, pk)
 
 
 def _first_language(article) -> list[str]:

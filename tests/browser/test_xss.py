@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from articles import workflow
 from articles.models import Article
-from articles.workflow import publish
 from tests.conftest import TESTDATA
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +54,7 @@ def test_payloads_saved_through_the_admin_fire_nothing_in_chromium(page, live_se
     articles = list(Article.objects.all())
     assert len(articles) == SAMPLE // PER_ARTICLE
     for article in articles:
-        publish(article, user=editor)
+        workflow.apply(article, "publish", user=editor)
 
     dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
