@@ -364,3 +364,20 @@ def test_a_user_manager_binds_a_photographer_to_an_account(client, user_manager,
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert colleague.user == staff
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", "только для чтения"),
+        ("kk", "тек оқуға арналған"),
+    ],
+)
+def test_the_read_only_notice_speaks_the_admins_language(
+    photographer_client, own_photo, language, words
+):
+    publish_with(own_photo)
+
+    response = photographer_client.get(change_url(own_photo), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert words in response.content.decode()
