@@ -87,6 +87,7 @@ def build_photo(image: CleanImage, *, shared: SharedFields, user) -> Photo:
         usage_terms=shared.usage_terms,
         usage_expires_on=shared.usage_expires_on,
         uploaded_by=user,
+        updated_by=user,
         width=image.width,
         height=image.height,
         image_format=image.image_format,

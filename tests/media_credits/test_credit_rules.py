@@ -183,6 +183,25 @@ def test_editor_changes_the_credit_of_a_public_photo(
     assert own_photo.photographer == colleague
 
 
+def test_a_photo_a_scheduled_article_shows_keeps_its_alt_text(client, editor, own_photo):
+    publish_with(own_photo, published_at=timezone.now() + dt.timedelta(days=1))
+    client.force_login(editor)
+    data = opened_form(client, own_photo) | {"alt_text_ru": ""}
+
+    response = client.post(change_url(own_photo), data)
+
+    assert response.status_code == 200
+    assert "is published with this photo" in response.content.decode()
+    own_photo.refresh_from_db()
+    assert own_photo.alt_text_ru == "Описание"
+
+
+def test_an_upload_records_who_last_changed_the_photo(photographer_client, photographer):
+    upload(photographer_client, pillow_file(), credit="Reuters")
+
+    assert Photo.objects.get().updated_by == photographer
+
+
 # --- 2. A photographer credits only their own record ---------------------------------------
 
 
