@@ -19,11 +19,8 @@ CREDIT_FIELDS = ("caption", "credit", "photographer")
 
 def credit_form_fields() -> list[str]:
     """The form (and column) names of CREDIT_FIELDS: ``caption_ru``, …, ``photographer``."""
-    return [
-        f"{name}_{code}" if name != "photographer" else name
-        for name in CREDIT_FIELDS
-        for code in (LANGUAGE_CODES if name != "photographer" else [None])
-    ]
+    translated = [f"{name}_{code}" for name in ("caption", "credit") for code in LANGUAGE_CODES]
+    return [*translated, "photographer"]
 
 
 def limit_photographers(field: forms.ModelChoiceField, user, *, current_id=None) -> None:
