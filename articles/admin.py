@@ -629,11 +629,21 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             return self._confirm_transition(request, queryset, name, form=form)
         done = 0
         for article in queryset:
-            languages = form.cleaned_data["languages"]
-            if name in ("publish", "schedule"):
-                # Ticked languages that an article is not complete in are left to it.
+            ticked = form.cleaned_data["languages"]
+            languages = ticked
+            if name in ("publish", "schedule") and ticked:
+                # Of the ticked languages, each article releases those it is complete in;
+                # one complete in none of them is left alone (never "all complete ones").
                 complete = article.complete_languages()
-                languages = [code for code in languages if code in complete]
+                languages = [code for code in ticked if code in complete]
+                if not languages:
+                    self.message_user(
+                        request,
+                        _("“%(article)s” is not complete in %(languages)s; nothing was done.")
+                        % {"article": article, "languages": _language_names(ticked)},
+                        messages.ERROR,
+                    )
+                    continue
             correction = {settings.LANGUAGE_CODE: form.cleaned_data["comment"]}
             done += self._apply(
                 request,
