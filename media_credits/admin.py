@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from media_credits import renditions, upload
+from media_credits import renditions, upload, usage
 from media_credits.forms import (
     CREDIT_FIELDS,
     PhotoChangeForm,
@@ -148,20 +148,14 @@ class PhotoAdmin(TabbedTranslationAdmin):
         if protected:
             # Name the articles that use the photos, not their sections or gallery rows,
             # to those who may see articles; a photographer learns only that they exist.
-            from articles.models import Article
-
-            articles = Article.objects.showing([obj.pk for obj in objs])
-            protected = [
-                format_html(
-                    '{}: <a href="{}">{}</a>',
-                    Article._meta.verbose_name.capitalize(),
-                    reverse("admin:articles_article_change", args=[article.pk]),
-                    article,
-                )
-                for article in articles
-            ] or protected
-            if not request.user.has_perm("articles.view_article"):
+            users = usage.users([obj.pk for obj in objs], request.user)
+            if users is None:
                 protected = [_("Photos used in articles (ask an editor)")]
+            else:
+                protected = [
+                    format_html('{}: <a href="{}">{}</a>', kind, url, name)
+                    for kind, name, url in users
+                ] or protected
         return deleted, counts, perms_needed, protected
 
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from media_credits import usage
 from media_credits.models import Photo, Photographer, Rendition
 from media_credits.upload import SharedFields
 
@@ -229,19 +230,9 @@ class PhotoChangeForm(forms.ModelForm):
         if self.instance.pk is None:
             return
         # A photo that published (or scheduled) articles show keeps what publishing
-        # required of it.
-        from articles import workflow
-        from articles.models import Article
-
-        published = Article.objects.filter(status=Article.Status.PUBLISHED)
-        for article in published.showing([self.instance.pk]):
-            problems = workflow.photo_problems(article, photos=[self.instance])
-            if problems:
-                self.add_error(
-                    None,
-                    _("“%(article)s” is published with this photo: %(problems)s")
-                    % {"article": article, "problems": " ".join(problems)},
-                )
+        # required of it (the apps that show photos say what that is: media_credits.usage).
+        for problem in usage.problems(self.instance):
+            self.add_error(None, problem)
 
 
 def _normalised(value) -> str:

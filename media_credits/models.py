@@ -121,15 +121,6 @@ class PhotoQuerySet(models.QuerySet):
         """Photos whose usage terms have expired (before today, local date): not usable()."""
         return self.filter(usage_expires_on__lt=timezone.localdate())
 
-    def shown_in(self, articles):
-        """Photos that ``articles`` show: lead, section or gallery photos."""
-        ids = articles.values("pk")
-        return self.filter(
-            Q(lead_of_articles__in=ids)
-            | Q(sections__article__in=ids)
-            | Q(gallery_entries__article__in=ids)
-        ).distinct()
-
     def shown_publicly(self):
         """Photos some public page shows now: stored state (public_from), usable terms."""
         return self.filter(public_from__lte=timezone.now()).usable()
