@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
+
+    def ready(self):
+        from articles import photo_uses
+        from media_credits import usage
+
+        usage.register(photo_uses.ARTICLES)

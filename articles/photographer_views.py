@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Article
+from articles.models import Article, GalleryPhoto, Section
 from media_credits.models import Photo, Photographer
 
 PHOTOS_PER_PAGE = 24
@@ -12,9 +13,19 @@ ARTICLES_PER_PAGE = 20
 
 
 def public_photos(photographer: Photographer, language: str):
-    """The photographer's photos that a public article in ``language`` shows."""
+    """The photographer's photos that a public article in ``language`` shows.
+
+    Driven from the photographer's photos that are public at all (stored state, an
+    index), each checked for a public article in ``language`` through the indexed photo
+    columns: the cost follows the photographer's photos, not the archive's size.
+    """
     public = Article.objects.available_in(language)
-    return Photo.objects.filter(photographer=photographer).usable().shown_in(public)
+    in_language = (
+        Q(Exists(public.filter(lead_photo=OuterRef("pk"))))
+        | Q(Exists(Section.objects.filter(photo=OuterRef("pk"), article__in=public)))
+        | Q(Exists(GalleryPhoto.objects.filter(photo=OuterRef("pk"), article__in=public)))
+    )
+    return Photo.objects.filter(photographer=photographer).shown_publicly().filter(in_language)
 
 
 def photographer_detail(request, pk: int, slug: str = ""):

@@ -26,7 +26,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("photographers/", include("media_credits.public_urls")),
+    path("photographers/", include("articles.photographer_urls")),
     path("", include("articles.urls")),
     prefix_default_language=True,
 )

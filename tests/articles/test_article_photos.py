@@ -196,7 +196,7 @@ def test_photographer_page_is_per_language_and_404_without_public_photos(client,
 
 
 def test_photographer_page_paginates_photos_and_articles(client, amankul, monkeypatch):
-    from media_credits import public_views
+    from articles import photographer_views as public_views
 
     monkeypatch.setattr(public_views, "PHOTOS_PER_PAGE", 2)
     monkeypatch.setattr(public_views, "ARTICLES_PER_PAGE", 2)
