@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from articles import preview
 from articles.models import Article, ArticleAuthor, GalleryPhoto, Section
 from media_credits.credits import credit_line, is_usable
+from media_credits.views import allow_preview_photos
 
 FRONT_PAGE_SIZE = 20
 
@@ -77,6 +78,8 @@ def article_preview(request, token: str):
         response.render()
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)
+    # Whoever holds the link sees the photos too, not only signed-in staff.
+    allow_preview_photos(response, [photo.pk for photo in article.photos_in_order()])
     return response
 
 

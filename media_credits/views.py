@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -9,6 +10,32 @@ from media_credits import renditions
 from media_credits.models import Photo
 
 logger = logging.getLogger(__name__)
+
+#: A signed cookie naming the photos of a preview the browser was shown (see
+#: allow_preview_photos): the holder of a preview link sees its photos too.
+PREVIEW_COOKIE = "preview_photos"
+_PREVIEW_SALT = "media_credits.preview_photos"
+
+
+def allow_preview_photos(response, photo_ids) -> None:
+    """Let the browser that receives ``response`` load these photos' renditions for a while."""
+    response.set_signed_cookie(
+        PREVIEW_COOKIE,
+        ",".join(str(pk) for pk in sorted(set(photo_ids))),
+        salt=_PREVIEW_SALT,
+        max_age=settings.PREVIEW_MAX_AGE,
+        path="/renditions/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _previewed(request, photo_id: int) -> bool:
+    value = request.get_signed_cookie(
+        PREVIEW_COOKIE, default="", salt=_PREVIEW_SALT, max_age=settings.PREVIEW_MAX_AGE
+    )
+    return str(photo_id) in value.split(",")
 
 
 @require_safe
@@ -21,9 +48,8 @@ def rendition(request, photo_id: int, width: int, image_format: str):
     # shows the photo (the article may since be unpublished or the terms expired).
     is_public = photo.is_shown_publicly()
     user = request.user
-    if not is_public and not (
-        user.is_authenticated and user.is_staff and photo.is_visible_to(user)
-    ):
+    is_staff = user.is_authenticated and user.is_staff and photo.is_visible_to(user)
+    if not is_public and not is_staff and not _previewed(request, photo.pk):
         raise Http404
     try:
         made = renditions.get_rendition(photo, width=width, image_format=image_format)
