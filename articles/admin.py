@@ -644,7 +644,9 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
                         messages.ERROR,
                     )
                     continue
-            correction = {settings.LANGUAGE_CODE: form.cleaned_data["comment"]}
+            correction = {
+                code: request.POST.get(f"correction_{code}", "") for code in LANGUAGE_CODES
+            }
             done += self._apply(
                 request,
                 article,

@@ -135,7 +135,8 @@ def available_transitions(article: Article, user) -> list[str]:
         released = set(article.released_languages())
         if released >= set(LANGUAGE_CODES):
             names = [n for n in names if n != "release"]
-        if not released:
+        if len(released) < 2:
+            # The last released language is not withdrawn: the article is unpublished.
             names = [n for n in names if n != "withdraw"]
     return names
 

@@ -70,7 +70,7 @@ def test_change_form_offers_exactly_the_steps_the_user_may_take(client, reporter
     steps = re.findall(
         r'data-transition="(\w+)"', client.get(change_url(published)).content.decode()
     )
-    assert steps == ["unpublish", "archive", "release", "withdraw", "correct"]
+    assert steps == ["unpublish", "archive", "release", "correct"]
 
 
 def test_a_step_button_saves_the_edit_then_applies_the_step(client, reporter):
@@ -299,3 +299,37 @@ def test_revert_of_a_released_article_cannot_bring_back_an_incomplete_language(c
     article.refresh_from_db()
     assert article.sections.get(position=2).body_kk == "<p>Тағы.</p>"
     assert reversion.is_registered(Article)
+
+
+def test_the_correct_action_takes_a_correction_in_every_released_language(client, editor):
+    article = trilingual_article(released=["ru", "kk"])
+    client.force_login(editor)
+    changelist = reverse("admin:articles_article_changelist")
+    confirm = client.post(
+        changelist, {"action": "transition_correct", "_selected_action": [article.pk]}
+    )
+    assert 'name="correction_kk"' in confirm.content.decode()
+    client.post(
+        changelist,
+        {
+            "action": "transition_correct",
+            "_selected_action": [article.pk],
+            "confirm": "yes",
+            "correction_ru": "Исправлена дата открытия.",
+            "correction_kk": "Ашылу күні түзетілді.",
+        },
+    )
+    correction = article.corrections.get()
+    assert (correction.text_ru, correction.text_kk) == (
+        "Исправлена дата открытия.",
+        "Ашылу күні түзетілді.",
+    )
+    page = client.get(article.get_absolute_url("kk")).content.decode()
+    assert "Ашылу күні түзетілді." in page
+
+
+def test_withdraw_is_offered_only_while_another_language_stays_released(editor):
+    one = trilingual_article(released=["ru"])
+    two = trilingual_article(released=["ru", "en"])
+    assert "withdraw" not in workflow.available_transitions(one, editor)
+    assert "withdraw" in workflow.available_transitions(two, editor)

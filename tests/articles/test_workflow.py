@@ -430,7 +430,6 @@ def test_what_an_editor_may_do_with_a_published_article(editor):
         "unpublish",
         "archive",
         "release",
-        "withdraw",
         "correct",
     }
 
