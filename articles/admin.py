@@ -339,7 +339,12 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         return (DeskFilter, *self.list_filter)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_completeness()
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "articles_article_changelist":
+            # The list's language column; the change form computes what it needs itself.
+            queryset = queryset.with_completeness()
+        return queryset
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
