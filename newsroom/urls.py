@@ -1,15 +1,29 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
 from articles import views as article_views
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newsroom import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
     # django_ckeditor_5.urls is deliberately not included: its upload view stores any
     # file under its original name with no size limit. Photos go through the library.
     path("ckeditor5/upload/", views.ckeditor_upload_refused, name="ckeditor_upload_refused"),

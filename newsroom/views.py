@@ -3,6 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,11 +23,14 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
+    # /renditions/ stays open: public pages' images are served from there.
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
-        "Disallow: /renditions/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

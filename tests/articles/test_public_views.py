@@ -144,4 +144,4 @@ def test_front_page_is_paginated(client):
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in text
-    assert "sitemap" not in text.lower()
+    assert "Sitemap: http://testserver/sitemap.xml" in text

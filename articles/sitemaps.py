@@ -1,0 +1,154 @@
+"""/sitemap.xml (front pages and articles, with hreflang) and /sitemap-news.xml (Google News).
+
+An article is listed once per language it is available in (ArticleQuerySet.available_in),
+and its hreflang alternates name those languages only, plus x-default.
+"""
+
+import datetime as dt
+import functools
+import operator
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.feeds import site_name
+from articles.models import LANGUAGE_CODES, Article
+
+#: Google News lists articles published in the last two days, at most 1000 per sitemap.
+NEWS_WINDOW = dt.timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+def public_articles():
+    """Articles available in at least one language: the union of available_in()."""
+    return functools.reduce(
+        operator.or_, (Article.objects.available_in(code) for code in LANGUAGE_CODES)
+    )
+
+
+def languages_of(article) -> list[str]:
+    return [code for code in LANGUAGE_CODES if article.is_available_in(code)]
+
+
+def x_default_language(languages: list[str]) -> str:
+    """Russian where the article has it, else its first language."""
+    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+
+
+def _to_the_second(moment):
+    """W3C datetimes without a fraction of a second (the templates write them with "c")."""
+    return moment.replace(microsecond=0) if moment else moment
+
+
+class FrontPageSitemap(Sitemap):
+    """/<lang>/ for every language; x-default is /, which redirects by the browser's language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:front_page"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ArticleSitemap(Sitemap):
+    """One URL per article and language it is available in."""
+
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return list(
+            public_articles()
+            .newest_first()
+            .only(
+                "pk",
+                "status",
+                "published_at",
+                "modified_at",
+                *(f"slug_{code}" for code in LANGUAGE_CODES),
+                *(f"released_{code}" for code in LANGUAGE_CODES),
+            )
+        )
+
+    def get_languages_for_item(self, article):
+        return languages_of(article)
+
+    def location(self, article):
+        # Called with the item's language active (Sitemap._location).
+        return article.get_absolute_url()
+
+    def lastmod(self, article):
+        return _to_the_second(article.modified_at or article.published_at)
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            # x-default: the article in Russian, else in its first language; never a
+            # language the article is not released in.
+            article, _language = url["item"]
+            default = x_default_language(languages_of(article))
+            url["alternates"].append(
+                {
+                    "location": f"{protocol}://{domain}{article.get_absolute_url(default)}",
+                    "lang_code": "x-default",
+                }
+            )
+        return urls
+
+
+class NewsSitemap(Sitemap):
+    """Articles published in the last 48 hours, one entry per language they are available in.
+
+    Rendered by templates/sitemaps/news.xml with the <news:news> block of each entry.
+    """
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        articles = (
+            public_articles()
+            .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+            .newest_first()
+            .only(
+                "pk",
+                "status",
+                "published_at",
+                "modified_at",
+                *(f"slug_{code}" for code in LANGUAGE_CODES),
+                *(f"headline_{code}" for code in LANGUAGE_CODES),
+                *(f"released_{code}" for code in LANGUAGE_CODES),
+            )
+        )
+        return [(article, code) for article in articles for code in languages_of(article)]
+
+    def location(self, item):
+        article, language = item
+        return article.get_absolute_url(language)
+
+    def lastmod(self, item):
+        article, _language = item
+        return _to_the_second(article.modified_at or article.published_at)
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            article, language = url["item"]
+            url["news"] = {
+                "name": site_name(language),
+                "language": language,
+                "publication_date": _to_the_second(article.published_at),
+                "title": getattr(article, f"headline_{language}") or "",
+            }
+        return urls
+
+
+SITEMAPS = {"front": FrontPageSitemap, "articles": ArticleSitemap}
+NEWS_SITEMAPS = {"news": NewsSitemap}
