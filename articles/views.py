@@ -1,63 +1,291 @@
+"""The public site: front page, rubric pages, the day archive and the article page.
+
+Every list starts from Article.objects.available_in(language). Each page reads a fixed
+number of queries however many articles, sections, photos and authors it shows
+(tests/articles/test_public_pages.py holds the budgets).
+"""
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Max, Min, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from articles import preview
-from articles.models import Article, ArticleAuthor, GalleryPhoto, Section
-from media_credits.credits import credit_line, is_usable
+from articles.models import (
+    LANGUAGE_CODES,
+    Article,
+    ArticleAuthor,
+    Correction,
+    GalleryPhoto,
+    Rubric,
+    Section,
+)
+from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
+from media_credits.renditions import rendition_url
 from media_credits.views import allow_preview_photos
+from newsroom.context_processors import site_name
 
 FRONT_PAGE_SIZE = 20
+RUBRIC_PAGE_SIZE = 20
+ARCHIVE_PAGE_SIZE = 50
+#: Articles shown in each rubric's block on the front page.
+RUBRIC_BLOCK_SIZE = 4
+#: The rendition shared with social networks and search engines (og:image, JSON-LD).
+SHARE_IMAGE_WIDTH = 1200
+SHARE_IMAGE_FORMAT = "jpeg"
+OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}
+LOGO = ("img/logo.png", 600, 60)
+#: Characters of the page's description (meta description, og:description).
+DESCRIPTION_LENGTH = 200
 
 
-def _public_articles(language: str):
-    return (
+@dataclass(frozen=True)
+class Name:
+    """A name as a page shows it; ``lang`` is set when it is not in the page's language."""
+
+    text: str
+    lang: str = ""
+
+    def __str__(self):
+        return self.text
+
+
+def name_in(obj, field: str, language: str) -> Name:
+    """``obj``'s translated ``field`` in ``language``, else in Russian, Kazakh, English."""
+    for code in (language, *LANGUAGE_CODES):
+        text = getattr(obj, f"{field}_{code}", "") or ""
+        if text.strip():
+            return Name(text, "" if code == language else code)
+    return Name("")
+
+
+def rubric_nav(request) -> list[Rubric]:
+    """Every rubric in order, with its ``label`` (a Name) and ``url``: one query a request."""
+    language = translation.get_language()
+    cache = request.__dict__.setdefault("_rubric_nav", {})
+    if language not in cache:
+        rubrics = []
+        for rubric in Rubric.objects.all():
+            try:
+                rubric.url = reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
+            except NoReverseMatch:
+                continue  # a slug no address can carry (written around the form's checks)
+            rubric.label = name_in(rubric, "name", language)
+            rubrics.append(rubric)
+        cache[language] = rubrics
+    return cache[language]
+
+
+def _language_links(url_for) -> list[tuple[str, str]]:
+    """(language, URL of this page in that language) for every language of the site."""
+    links = []
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            links.append((code, url_for(code)))
+    return links
+
+
+def _prefetch_renditions(photos) -> None:
+    """One query for the renditions of every photo a page shows (see the picture tag)."""
+    photos = [photo for photo in photos if photo is not None]
+    if photos:
+        prefetch_related_objects(photos, "renditions")
+
+
+def _teasers(request, articles, *, today: dt.date) -> list[Article]:
+    """Articles ready for a list: ``thumbnail`` (a usable lead photo) and ``rubric_item``."""
+    rubrics = {rubric.pk: rubric for rubric in rubric_nav(request)}
+    articles = list(articles)
+    for article in articles:
+        photo = article.lead_photo
+        article.thumbnail = photo if photo is not None and is_usable(photo, today=today) else None
+        article.rubric_item = rubrics.get(article.rubric_id)
+    return articles
+
+
+def _listed(queryset):
+    return queryset.select_related("lead_photo__photographer").newest_first()
+
+
+# -- front page, rubric, archive ------------------------------------------------------------
+
+
+def _rubric_blocks(request, language: str, *, today: dt.date) -> list[tuple[Rubric, list]]:
+    """(rubric, its latest articles) for every rubric with public articles, in one query."""
+    ranked = (
         Article.objects.available_in(language)
-        .select_related("rubric")
-        .prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        .filter(rubric__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("rubric_id"),
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
         )
+        .filter(rank__lte=RUBRIC_BLOCK_SIZE)
+        .select_related("lead_photo__photographer")
+        .order_by("rubric_id", "rank")
     )
+    by_rubric: dict[int, list] = {}
+    for article in _teasers(request, ranked, today=today):
+        by_rubric.setdefault(article.rubric_id, []).append(article)
+    return [
+        (rubric, by_rubric[rubric.pk]) for rubric in rubric_nav(request) if rubric.pk in by_rubric
+    ]
 
 
+@require_safe
 def front_page(request):
     language = translation.get_language()
-    articles = _public_articles(language).newest_first()
-    page = Paginator(articles, FRONT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/front_page.html", {"page": page, "articles": page.object_list})
-
-
-def _article_with_everything(queryset):
-    return queryset.select_related("lead_photo__photographer", "rubric").prefetch_related(
-        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-        "lead_photo__renditions",
-        Prefetch(
-            "sections",
-            queryset=Section.objects.order_by("position", "id")
-            .select_related("photo__photographer")
-            .prefetch_related("photo__renditions"),
-        ),
-        Prefetch(
-            "gallery",
-            queryset=GalleryPhoto.objects.select_related("photo__photographer").prefetch_related(
-                "photo__renditions"
-            ),
-        ),
-        "corrections",
+    today = timezone.localdate()
+    page = Paginator(_listed(Article.objects.available_in(language)), FRONT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    latest = _teasers(request, page.object_list, today=today)
+    top_story = latest.pop(0) if page.number == 1 and latest else None
+    blocks = _rubric_blocks(request, language, today=today) if page.number == 1 else []
+    _prefetch_renditions(
+        [article.thumbnail for article in latest]
+        + [top_story.thumbnail if top_story else None]
+        + [articles[0].thumbnail for _rubric, articles in blocks]
+    )
+    return TemplateResponse(
+        request,
+        "articles/front_page.html",
+        {"page": page, "top_story": top_story, "articles": latest, "rubric_blocks": blocks},
     )
 
 
+@require_safe
+def rubric_list(request, slug: str):
+    language = translation.get_language()
+    rubric = next((r for r in rubric_nav(request) if r.slug == slug), None)
+    if rubric is None:
+        raise Http404
+    articles = _listed(Article.objects.available_in(language).filter(rubric=rubric))
+    page = Paginator(articles, RUBRIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    teasers = _teasers(request, page.object_list, today=timezone.localdate())
+    _prefetch_renditions([article.thumbnail for article in teasers])
+    return TemplateResponse(
+        request,
+        "articles/rubric_list.html",
+        {
+            "rubric": rubric,
+            "page": page,
+            "articles": teasers,
+            "language_links": _language_links(
+                lambda code: reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
+            ),
+        },
+    )
+
+
+def _day_bounds(year: str, month: str, day: str) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    """The date and its first and next day's first moment (local time); Http404 if invalid."""
+    try:
+        date = dt.date(int(year), int(month), int(day))
+        start = timezone.make_aware(dt.datetime.combine(date, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min))
+        # The database compares in UTC: the first days of year 1 have no UTC equivalent.
+        start.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise Http404 from exc
+    return date, start, end
+
+
+@require_safe
+def day_archive(request, year: str, month: str, day: str):
+    language = translation.get_language()
+    date, start, end = _day_bounds(year, month, day)
+    if date > timezone.localdate():
+        raise Http404
+    public = Article.objects.available_in(language)
+    articles = _listed(public.filter(published_at__gte=start, published_at__lt=end))
+    page = Paginator(articles, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    teasers = _teasers(request, page.object_list, today=timezone.localdate())
+    _prefetch_renditions([article.thumbnail for article in teasers])
+    # The nearest days with articles, both in one query.
+    around = public.aggregate(
+        previous=Max("published_at", filter=Q(published_at__lt=start)),
+        next=Min("published_at", filter=Q(published_at__gte=end)),
+    )
+    previous_day = timezone.localdate(around["previous"]) if around["previous"] else None
+    next_day = timezone.localdate(around["next"]) if around["next"] else None
+    return TemplateResponse(
+        request,
+        "articles/day_archive.html",
+        {
+            "date": date,
+            "page": page,
+            "articles": teasers,
+            "previous_day": previous_day,
+            "previous_url": day_archive_url(previous_day) if previous_day else "",
+            "next_day": next_day,
+            "next_url": day_archive_url(next_day) if next_day else "",
+            "language_links": _language_links(lambda code: day_archive_url(date)),
+        },
+    )
+
+
+def day_archive_url(date: dt.date) -> str:
+    return reverse(
+        "articles:day_archive",
+        kwargs={"year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}"},
+    )
+
+
+# -- the article page ---------------------------------------------------------------------
+
+
+def _load_article(queryset, pk: int):
+    """The article ``pk`` from ``queryset`` with all the page shows, in five queries.
+
+    The article comes joined to its sections (every released article has one), then
+    bylines, gallery and corrections; the renditions of all its photos come later, in one.
+    """
+    sections = list(
+        Section.objects.filter(article__in=queryset.filter(pk=pk))
+        .select_related(
+            "article__lead_photo__photographer", "article__rubric", "photo__photographer"
+        )
+        .order_by("position", "id")
+    )
+    if sections:
+        article = sections[0].article
+    else:
+        article = get_object_or_404(
+            queryset.select_related("lead_photo__photographer", "rubric"), pk=pk
+        )
+    for section in sections:
+        section.article = article
+    prefetch_related_objects(
+        [article],
+        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("gallery", queryset=GalleryPhoto.objects.select_related("photo__photographer")),
+        Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+    )
+    article._prefetched_objects_cache["sections"] = sections
+    return article
+
+
+@require_safe
 def article_detail(request, pk: int, slug: str = ""):
     language = translation.get_language()
-    article = get_object_or_404(
-        _article_with_everything(Article.objects.available_in(language)), pk=pk
-    )
+    article = _load_article(Article.objects.available_in(language), pk)
     canonical = article.get_absolute_url(language)
     if slug != getattr(article, f"slug_{language}"):
         return redirect(canonical, permanent=True)
@@ -71,7 +299,7 @@ def article_preview(request, token: str):
     if found is None:
         raise Http404
     pk, language = found
-    article = get_object_or_404(_article_with_everything(Article.objects.all()), pk=pk)
+    article = _load_article(Article.objects.all(), pk)
     with translation.override(language):
         request.LANGUAGE_CODE = language
         response = _render_article(request, article, language, is_preview=True)
@@ -84,14 +312,10 @@ def article_preview(request, token: str):
 
 
 def _render_article(request, article, language, *, canonical=None, is_preview=False):
-    other_languages = [
-        code
-        for code, _name in settings.LANGUAGES
-        if code != language and article.is_available_in(code)
-    ]
     today = timezone.localdate()
     # Photos whose usage terms expired are shown nowhere public, nor credited.
     shown = [photo for photo in article.photos_in_order() if is_usable(photo, today=today)]
+    _prefetch_renditions(shown)
     lead_photo = article.lead_photo if article.lead_photo in shown else None
     sections = [
         (section, section.photo if section.photo in shown else None)
@@ -99,18 +323,151 @@ def _render_article(request, article, language, *, canonical=None, is_preview=Fa
     ]
     gallery = [entry.photo for entry in article.gallery.all() if entry.photo in shown]
     corrections = [c for c in article.corrections.all() if getattr(c, f"text_{language}")]
-    return TemplateResponse(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "lead_photo": lead_photo,
-            "sections": sections,
-            "gallery": gallery,
-            "corrections": corrections,
-            "credit_line": credit_line(shown, language),
-            "canonical_url": request.build_absolute_uri(canonical) if canonical else "",
-            "other_languages": [(code, article.get_absolute_url(code)) for code in other_languages],
-            "is_preview": is_preview,
-        },
+    authors = [name_in(b.author, "name", language) for b in article.bylines.all()]
+    authors = [name for name in authors if name.text]
+    rubrics = {rubric.pk: rubric for rubric in rubric_nav(request)}
+    published_on = timezone.localdate(article.published_at) if article.published_at else None
+    context = {
+        "article": article,
+        "rubric_item": rubrics.get(article.rubric_id),
+        "authors": authors,
+        "lead_photo": lead_photo,
+        "sections": sections,
+        "gallery": gallery,
+        "corrections": corrections,
+        "credit_line": credit_line(shown, language),
+        "is_preview": is_preview,
+        "archive_url": day_archive_url(published_on) if published_on and not is_preview else "",
+        "other_languages": [
+            (code, article.get_absolute_url(code))
+            for code in LANGUAGE_CODES
+            if code != language and article.is_available_in(code)
+        ],
+    }
+    if not is_preview:
+        context["language_links"] = _language_links(
+            lambda code: (
+                article.get_absolute_url(code)
+                if article.is_available_in(code)
+                else reverse("articles:front_page")
+            )
+        )
+        context.update(
+            _sharing(request, article, language, canonical=canonical, photos=shown, authors=authors)
+        )
+    return TemplateResponse(request, "articles/article_detail.html", context)
+
+
+# -- sharing and search engines -------------------------------------------------------------
+
+
+def _share_image(request, photo) -> dict:
+    """The photo as an absolute URL of its JPEG rendition for sharing, with its size."""
+    width = min(settings.PHOTO_RENDITION_WIDTHS, key=lambda w: abs(w - SHARE_IMAGE_WIDTH))
+    stored = next(
+        (
+            r
+            for r in photo.renditions.all()
+            if r.width_requested == width and r.image_format == SHARE_IMAGE_FORMAT
+        ),
+        None,
     )
+    if stored is not None:
+        url, size = stored.file.url, (stored.width, stored.height)
+    else:
+        url = rendition_url(photo, width=width, image_format=SHARE_IMAGE_FORMAT)
+        actual = min(width, photo.width)
+        size = (actual, max(1, round(photo.height * actual / photo.width)))
+    return {
+        "url": request.build_absolute_uri(url),
+        "width": size[0],
+        "height": size[1],
+        "alt": photo.alt_text or "",
+        "photo": photo,
+    }
+
+
+def _image_object(image: dict, language: str) -> dict:
+    photo = image["photo"]
+    data = {
+        "@type": "ImageObject",
+        "url": image["url"],
+        "contentUrl": image["url"],
+        "width": image["width"],
+        "height": image["height"],
+        "creditText": credit_entry(photo, language),
+    }
+    if photo.photographer is not None:
+        name = name_in(photo.photographer, "name", language).text or photographer_credit_name(
+            photo.photographer, language
+        )
+        data["creator"] = {"@type": "Person", "name": name}
+    elif data["creditText"]:
+        data["creator"] = {"@type": "Organization", "name": data["creditText"]}
+    return data
+
+
+def _description(article) -> str:
+    """The standfirst, else the start of the text: one plain-text paragraph for snippets."""
+    text = article.standfirst or next(
+        (strip_tags(section.body) for section in article.sections.all() if section.body), ""
+    )
+    return Truncator(" ".join(html.unescape(text).split())).chars(DESCRIPTION_LENGTH)
+
+
+def _sharing(request, article, language, *, canonical, photos, authors) -> dict:
+    """Canonical and hreflang links, Open Graph and schema.org NewsArticle data."""
+    canonical_url = request.build_absolute_uri(canonical)
+    released = [code for code in LANGUAGE_CODES if article.is_available_in(code)]
+    alternates = [
+        (code, request.build_absolute_uri(article.get_absolute_url(code))) for code in released
+    ]
+    x_default = dict(alternates).get(settings.LANGUAGE_CODE) or alternates[0][1]
+    images = []
+    for photo in photos:
+        if photo not in [image["photo"] for image in images]:
+            images.append(_share_image(request, photo))
+    name = site_name(language)
+    description = _description(article)
+    logo, logo_width, logo_height = LOGO
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
+        "url": canonical_url,
+        "headline": article.headline,
+        "inLanguage": language,
+        "isAccessibleForFree": True,
+        "datePublished": timezone.localtime(article.published_at).isoformat(),
+        "dateModified": timezone.localtime(article.modified_at or article.published_at).isoformat(),
+        "publisher": {
+            "@type": "Organization",
+            "name": name,
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static(logo)),
+                "width": logo_width,
+                "height": logo_height,
+            },
+        },
+    }
+    if description:
+        json_ld["description"] = description
+    if authors:
+        json_ld["author"] = [{"@type": "Person", "name": author.text} for author in authors]
+    if images:
+        json_ld["image"] = [_image_object(image, language) for image in images]
+    if article.rubric is not None:
+        json_ld["articleSection"] = name_in(article.rubric, "name", language).text
+    return {
+        "canonical_url": canonical_url,
+        "alternates": alternates,
+        "x_default_url": x_default,
+        "description": description,
+        "og_locale": OG_LOCALES.get(language, language),
+        "og_locale_alternates": [
+            OG_LOCALES.get(code, code) for code in released if code != language
+        ],
+        "share_image": images[0] if images else None,
+        "json_ld": json_ld,
+    }

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "newsroom.context_processors.site",
             ],
         },
     },
@@ -304,6 +305,13 @@ PHOTO_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 PHOTO_RENDITION_FORMATS = ("webp", "jpeg")
 # A batch of 30 photos from an event must fit in one request.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
+
+# The newspaper's name, its masthead in each language (page titles, feeds, structured data).
+SITE_NAME = {
+    "ru": "Новости Казахстана",
+    "kk": "Қазақстан жаңалықтары",
+    "en": "Kazakhstan News",
+}
 
 # The site's own address, for links in e-mail (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
