@@ -1,18 +1,18 @@
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article, GalleryPhoto, Section
-from media_credits.models import Photo, Photographer
+from media_credits.models import Photo
 
 PHOTOS_PER_PAGE = 24
 ARTICLES_PER_PAGE = 20
 
 
-def public_photos(photographer: Photographer, language: str):
+def public_photos(photographer_id: int, language: str):
     """The photographer's photos that a public article in ``language`` shows.
 
     Driven from the photographer's photos that are public at all (stored state, an
@@ -25,16 +25,32 @@ def public_photos(photographer: Photographer, language: str):
         | Q(Exists(Section.objects.filter(photo=OuterRef("pk"), article__in=public)))
         | Q(Exists(GalleryPhoto.objects.filter(photo=OuterRef("pk"), article__in=public)))
     )
-    return Photo.objects.filter(photographer=photographer).shown_publicly().filter(in_language)
+    return (
+        Photo.objects.filter(photographer_id=photographer_id).shown_publicly().filter(in_language)
+    )
 
 
 def photographer_detail(request, pk: int, slug: str = ""):
     language = translation.get_language()
-    photographer = get_object_or_404(Photographer, pk=pk)
-    photos = public_photos(photographer, language)
-    if not photos.exists():
-        # Nothing of theirs is public in this language: the page does not exist.
+    # Their public photos' ids, newest first, once: the page of photos and the list of
+    # articles below look them up by id through indexed columns.
+    photo_ids = list(
+        public_photos(pk, language)
+        .order_by("-taken_on", "-uploaded_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    if not photo_ids:
+        # No such photographer, or nothing of theirs is public in this language.
         raise Http404
+    page = Paginator(photo_ids, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    by_id = {
+        photo.pk: photo
+        for photo in Photo.objects.filter(pk__in=list(page.object_list))
+        .select_related("photographer")
+        .prefetch_related("renditions")
+    }
+    photos = [by_id[photo_id] for photo_id in page.object_list if photo_id in by_id]
+    photographer = photos[0].photographer
     canonical = reverse(
         "photographers:photographer_detail",
         kwargs={"pk": photographer.pk, "slug": photographer.slug},
@@ -42,13 +58,7 @@ def photographer_detail(request, pk: int, slug: str = ""):
     if slug != photographer.slug:
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-    page = Paginator(
-        photos.select_related("photographer")
-        .prefetch_related("renditions")
-        .order_by("-taken_on", "-uploaded_at", "-id"),
-        PHOTOS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    articles = Article.objects.available_in(language).showing(photos.values("pk")).newest_first()
+    articles = Article.objects.available_in(language).showing(photo_ids).newest_first()
     articles_page = Paginator(articles, ARTICLES_PER_PAGE).get_page(
         request.GET.get("articles_page")
     )
@@ -58,7 +68,7 @@ def photographer_detail(request, pk: int, slug: str = ""):
         {
             "photographer": photographer,
             "page": page,
-            "photos": page.object_list,
+            "photos": photos,
             "articles_page": articles_page,
             "articles": articles_page.object_list,
         },

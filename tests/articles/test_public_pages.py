@@ -746,10 +746,5 @@ def test_each_page_keeps_its_query_budget_whatever_the_amount_of_content(
     rich, shooter = build_content(articles=25, rubrics=6, authors=5, photos=8)
     large = count_queries(client, page_urls(rich, shooter))
     assert large[page] == small[page], (small, large)
-    if page == "photographer" and large[page] > BUDGETS[page]:
-        pytest.xfail(
-            f"photographer page: {large[page]} queries; its view (articles/"
-            "photographer_views.py) checks exists() and counts two paginators"
-        )
     with django_assert_max_num_queries(BUDGETS[page]):
         assert client.get(page_urls(rich, shooter)[page]).status_code == 200
