@@ -20,6 +20,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
 from articles import photo_state, preview, workflow
+from articles.desk import DeskFilter
 from articles.models import (
     LANGUAGE_CODES,
     Article,
@@ -30,6 +31,7 @@ from articles.models import (
     Section,
     Transition,
 )
+from articles.sanitize import has_text
 from media_credits.credits import is_usable
 
 #: Article columns that belong to the workflow: a revision revert never changes them.
@@ -117,8 +119,6 @@ class ArticleSectionsFormSet(BaseInlineFormSet):
 
 
 def _sections_complete(sections: list[dict], code: str) -> bool:
-    from articles.sanitize import has_text
-
     if not sections:
         return False
     for data in sections:
@@ -334,8 +334,6 @@ class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         return mark_safe("".join(parts)) if parts else _("No change in the sections.")  # noqa: S308 — html_diff escapes
 
     def get_list_filter(self, request):
-        from articles.desk import DeskFilter
-
         return (DeskFilter, *self.list_filter)
 
     def get_queryset(self, request):

@@ -7,12 +7,17 @@ site language; a failed delivery is logged and never undoes the transition.
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+#: The account commands act as (articles.workflow.system_user): never notified.
+SYSTEM_USERNAME = "newsroom-system"
 
 
 def _admin_url(article) -> str:
@@ -32,8 +37,6 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
 
 def submitted(article, *, by) -> None:
     """Tell every editor that ``article`` awaits review."""
-    from articles.workflow import editors
-
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("For review: %(headline)s") % {"headline": article}
         body = _("%(user)s submitted “%(headline)s” for review.\n\n%(url)s\n") % {
@@ -58,3 +61,17 @@ def returned(article, *, by, comment: str) -> None:
             "url": _admin_url(article),
         }
     _send(subject, body, [author.email])
+
+
+def editors():
+    """Active users who may publish: they hear of submissions."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="publish_article")
+            | Q(user_permissions__codename="publish_article")
+        )
+        .exclude(username=SYSTEM_USERNAME)
+        .distinct()
+    )

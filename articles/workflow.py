@@ -14,12 +14,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import photo_state
+from articles import notifications, photo_state
 from articles.models import LANGUAGE_CODES, Article, Correction, Transition
 from media_credits.credits import is_usable
 
@@ -31,7 +30,7 @@ ARCHIVED = Article.Status.ARCHIVED
 #: Editors edit any article; others edit only what they wrote (see is_author()).
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
 PUBLISH_PERMISSION = "articles.publish_article"
-SYSTEM_USERNAME = "newsroom-system"
+SYSTEM_USERNAME = notifications.SYSTEM_USERNAME
 
 
 @dataclass(frozen=True)
@@ -400,23 +399,7 @@ def incomplete_released(article: Article) -> list[str]:
 
 
 def _notify(article: Article, name: str, *, user, comment: str) -> None:
-    from articles import notifications
-
     if name == "submit":
         notifications.submitted(article, by=user)
     elif name == "return":
         notifications.returned(article, by=user, comment=comment)
-
-
-def editors():
-    """Active users who may publish (for notifications)."""
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__codename="publish_article")
-            | Q(user_permissions__codename="publish_article")
-        )
-        .exclude(username=SYSTEM_USERNAME)
-        .distinct()
-    )

@@ -63,7 +63,7 @@ def test_a_reader_reads_switches_language_searches_and_follows_rubrics_and_credi
         expect(page.locator("h1")).to_have_text(headline)
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_nothing_overflows_sideways_even_with_a_200_character_word(page, live_server, width):
     article = ArticleFactory(
         headline_ru=f"Заголовок {LONG_WORD}",
