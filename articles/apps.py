@@ -7,7 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles import photo_uses
+        from articles import photo_uses, search
         from media_credits import usage
 
         usage.register(photo_uses.ARTICLES)
+        search.connect()

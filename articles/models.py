@@ -565,3 +565,30 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class SearchDocument(models.Model):
+    """What the public search reads of an article, per language (articles.search).
+
+    Derived data, rewritten by articles.search.refresh() after the article's text changes:
+    the headline, and the standfirst, subheads and section bodies without markup. A table
+    of its own, so that no other read of articles carries it. On PostgreSQL it also has a
+    weighted ``search_vector_<lang>`` column per language with a GIN index (migration 0008).
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    headline_ru = models.TextField(blank=True, default="")
+    headline_kk = models.TextField(blank=True, default="")
+    headline_en = models.TextField(blank=True, default="")
+    text_ru = models.TextField(blank=True, default="")
+    text_kk = models.TextField(blank=True, default="")
+    text_en = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return f"#{self.article_id}"
