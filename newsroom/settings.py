@@ -308,9 +308,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 
 # The newspaper's name, its masthead in each language (page titles, feeds, structured data).
 SITE_NAME = {
-    "ru": "Новости Казахстана",
-    "kk": "Қазақстан жаңалықтары",
-    "en": "Kazakhstan News",
+    "ru": os.environ.get("SITE_NAME_RU", "Новости Казахстана"),
+    "kk": os.environ.get("SITE_NAME_KK", "Қазақстан жаңалықтары"),
+    "en": os.environ.get("SITE_NAME_EN", "Kazakhstan News"),
 }
 
 # The site's own address, for links in e-mail (no request to build them from).
