@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.fields import SanitizedHTMLField
 from articles.sanitize import has_text
 from newsroom.slugs import latin_slug
+from newsroom.versioning import CompareAndSwap, StaleVersion  # noqa: F401 — re-exported
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -50,15 +51,6 @@ def validate_rubric_slug(value: str) -> None:
             code="reserved",
             params={"slug": value},
         )
-
-
-class StaleVersion(Exception):
-    """The article was saved by someone else since this copy of it was read."""
-
-    def __init__(self, article, expected: int):
-        super().__init__(f"article {article.pk} is no longer at version {expected}")
-        self.article = article
-        self.expected = expected
 
 
 def _blank(field: str) -> Q:
@@ -174,7 +166,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
 
-class Article(models.Model):
+class Article(CompareAndSwap, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -300,52 +292,24 @@ class Article(models.Model):
         return self.headline or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
-        """Save; an existing row only if it still has the version this object was read at.
+        """Save; an existing row only if it still has the version this copy was read at.
 
-        The UPDATE is a compare-and-swap (``… WHERE id = %s AND version = %s``, see
-        _do_update): a save made on a stale copy raises StaleVersion and changes nothing.
+        A compare-and-swap on ``version`` (newsroom.versioning): a save made on a stale
+        copy raises StaleVersion and changes nothing.
         """
         adding = self._state.adding
         if not adding:
             self.fill_slugs()
-            self._expected_version = self.version
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        try:
-            super().save(*args, **kwargs)
-        except BaseException:
-            if not adding:
-                self.version -= 1
-            raise
+        super().save(*args, **kwargs)
         if adding and self.fill_slugs():
-            super().save(update_fields=[f"slug_{code}" for code in LANGUAGE_CODES])
+            # The row was just inserted at version 1: the slugs complete that insert.
+            models.Model.save(self, update_fields=[f"slug_{code}" for code in LANGUAGE_CODES])
 
     def get_absolute_url(self, language: str | None = None):
         language = language or translation.get_language() or settings.LANGUAGE_CODE
         slug = getattr(self, f"slug_{language}", "") or str(self.pk)
         with translation.override(language):
             return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": slug})
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
-        expected = getattr(self, "_expected_version", None)
-        if expected is None:
-            return super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update, *args
-            )
-        updated = super()._do_update(
-            base_qs.filter(version=expected),
-            using,
-            pk_val,
-            values,
-            update_fields,
-            forced_update,
-            *args,
-        )
-        self._expected_version = None
-        if not updated and base_qs.filter(pk=pk_val).exists():
-            raise StaleVersion(self, expected)
-        return updated
 
     def clean(self):
         errors = {}

@@ -8,15 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from media_credits.declension import genitive_credit_name
 from newsroom.slugs import latin_slug
-
-
-class StaleVersion(Exception):
-    """The photo was saved by someone else since this copy of it was read."""
-
-    def __init__(self, photo, expected: int):
-        super().__init__(f"photo {photo.pk} is no longer at version {expected}")
-        self.photo = photo
-        self.expected = expected
+from newsroom.versioning import CompareAndSwap, StaleVersion  # noqa: F401 — re-exported
 
 
 class PhotographerQuerySet(models.QuerySet):
@@ -126,7 +118,9 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(public_from__lte=timezone.now()).usable()
 
 
-class Photo(models.Model):
+class Photo(CompareAndSwap, models.Model):
+    extra_update_fields = ("updated_at",)
+
     class UsageTerms(models.TextChoices):
         STAFF = "staff", _("staff photo")
         AGENCY = "agency", _("agency photo")
@@ -242,45 +236,6 @@ class Photo(models.Model):
             self.taken_on.isoformat() if self.taken_on else "",
         ]
         return " — ".join(str(part) for part in parts if part)
-
-    def save(self, *args, **kwargs):
-        """Save; an existing row only if it still has the version this object was read at.
-
-        The UPDATE is a compare-and-swap (``… WHERE id = %s AND version = %s``, see
-        _do_update): a save made on a stale copy raises StaleVersion and changes nothing.
-        """
-        adding = self._state.adding
-        if not adding:
-            self._expected_version = self.version
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        try:
-            super().save(*args, **kwargs)
-        except BaseException:
-            if not adding:
-                self.version -= 1
-            raise
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
-        expected = getattr(self, "_expected_version", None)
-        if expected is None:
-            return super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update, *args
-            )
-        self._expected_version = None
-        updated = super()._do_update(
-            base_qs.filter(version=expected),
-            using,
-            pk_val,
-            values,
-            update_fields,
-            forced_update,
-            *args,
-        )
-        if not updated and base_qs.filter(pk=pk_val).exists():
-            raise StaleVersion(self, expected)
-        return updated
 
     def is_owned_by(self, user) -> bool:
         """Instance twin of PhotoQuerySet.owned_by()."""
