@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.sanitize import has_text
 from media_credits.credits import is_usable
+from newsroom import versioning
 
 #: Article columns that belong to the workflow: a revision revert never changes them.
 WORKFLOW_FIELDS = (
@@ -194,22 +195,16 @@ class ArticleAdminForm(forms.ModelForm):
         if not is_editor and current.status != Article.Status.DRAFT:
             self._refuse_state_change(current)
         expected = cleaned.get("expected_version")
-        if expected != current.version:
-            # Saving this form again is a deliberate choice to replace their changes.
-            self.data = self.data.copy()
-            self.data["expected_version"] = str(current.version)
-            raise forms.ValidationError(
-                _(
-                    "%(user)s saved this article at %(time)s, after you opened it. Your text "
-                    "is still in this form and nothing was saved. Open the article in another "
-                    "tab to compare; saving this form again replaces their changes with yours."
-                ),
-                code="conflict",
-                params={
-                    "user": current.updated_by or _("someone"),
-                    "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
-                },
-            )
+        versioning.refuse_stale_form(
+            self,
+            current,
+            expected,
+            _(
+                "%(user)s saved this article at %(time)s, after you opened it. Your text "
+                "is still in this form and nothing was saved. Open the article in another "
+                "tab to compare; saving this form again replaces their changes with yours."
+            ),
+        )
         # The compare-and-swap in Article.save() checks this version, not the one read.
         self.instance.version = expected
         released = self.instance.released_languages()

@@ -1,12 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from media_credits import usage
 from media_credits.models import Photo, Photographer, Rendition
 from media_credits.upload import SharedFields
+from newsroom import versioning
 
 CREDIT_MISSING = _("Choose a photographer or enter an agency or handout credit.")
 NOT_YOUR_PHOTOGRAPHER = _(
@@ -172,22 +172,16 @@ class PhotoChangeForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         expected = cleaned.get("expected_version")
-        if expected != current.version:
-            # Saving this form again is a deliberate choice to replace their changes.
-            self.data = self.data.copy()
-            self.data["expected_version"] = str(current.version)
-            raise forms.ValidationError(
-                _(
-                    "%(user)s saved this photo at %(time)s, after you opened it. Your values "
-                    "are still in this form and nothing was saved. Open the photo in another "
-                    "tab to compare; saving this form again replaces their changes with yours."
-                ),
-                code="conflict",
-                params={
-                    "user": current.updated_by or _("someone"),
-                    "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
-                },
-            )
+        versioning.refuse_stale_form(
+            self,
+            current,
+            expected,
+            _(
+                "%(user)s saved this photo at %(time)s, after you opened it. Your values "
+                "are still in this form and nothing was saved. Open the photo in another "
+                "tab to compare; saving this form again replaces their changes with yours."
+            ),
+        )
         if self.user is not None and current.is_credit_locked_for(self.user):
             self._refuse_credit_changes(current)
         # The compare-and-swap in Photo.save() checks this version, not the one read.

@@ -1,5 +1,9 @@
 """Optimistic locking shared by the apps: a save is a compare-and-swap on ``version``."""
 
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 
 class StaleVersion(Exception):
     """The row was saved by someone else since this copy of it was read."""
@@ -56,3 +60,24 @@ class CompareAndSwap:
         if not updated and base_qs.filter(pk=pk_val).exists():
             raise StaleVersion(self, expected)
         return updated
+
+
+def refuse_stale_form(form, current, expected, message) -> None:
+    """Refuse ``form`` when the row (``current``, locked) moved past ``expected``.
+
+    ``message`` names ``%(user)s`` and ``%(time)s``: who saved last and when. The form
+    keeps every submitted value; its hidden version now holds the current one, so saving
+    it again is a deliberate choice to replace their changes.
+    """
+    if expected == current.version:
+        return
+    form.data = form.data.copy()
+    form.data["expected_version"] = str(current.version)
+    raise forms.ValidationError(
+        message,
+        code="conflict",
+        params={
+            "user": current.updated_by or _("someone"),
+            "time": timezone.localtime(current.updated_at).strftime("%d.%m.%Y %H:%M"),
+        },
+    )
