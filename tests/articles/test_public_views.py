@@ -115,12 +115,6 @@ def test_article_page_links_the_other_complete_languages(client):
     assert f'hreflang="en" href="/en/articles/{article.pk}-{article.slug_en}/"' in html
 
 
-def test_healthz_reports_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
 def test_front_page_query_count_does_not_grow_with_articles(client, django_assert_max_num_queries):
     for _ in range(15):
         ArticleFactory()
