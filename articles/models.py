@@ -556,3 +556,57 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"#{self.article_id}"
+
+
+class TypoReport(models.Model):
+    """A reader's report of a typo on a public article page (articles.typo_views).
+
+    Plain text only, as cleaned on the way in; the reader's address is kept only as a keyed
+    hash (enough to tell repeated reports from one address apart, not to recover it).
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", _("new")
+        DONE = "done", _("done")
+        CORRECTED = "corrected", _("turned into a correction")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="typo_reports"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    selection = models.CharField(_("selected text"), max_length=300)
+    context = models.TextField(_("context"), max_length=1000, blank=True)
+    comment = models.TextField(_("reader's comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    address_hash = models.CharField(_("address hash"), max_length=64, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.NEW, editable=False
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True, editable=False)
+    correction = models.ForeignKey(
+        Correction,
+        verbose_name=_("correction"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="typo_reports",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("typo report")
+        verbose_name_plural = _("typo reports")
+        indexes = [models.Index(fields=["article", "state"])]
+
+    def __str__(self):
+        return self.selection[:80]
