@@ -172,8 +172,60 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+# --- Media on S3-compatible object storage (several app servers share one bucket) --------
+# Local files under MEDIA_ROOT unless S3_BUCKET is set. With it, originals and renditions go
+# to the bucket through newsroom.storage.MediaStorage: originals private, linked by signed
+# URLs that expire after S3_SIGNED_URL_MAX_AGE seconds; renditions public (a bucket policy
+# on renditions/*) at plain URLs, on S3_CUSTOM_DOMAIN (a CDN) when set. Keys come from
+# S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else from boto3's own chain (AWS_* variables, an
+# instance role).
+S3_ADDRESSING_STYLES = {"auto", "virtual", "path"}
+
+
+def s3_media_storage() -> dict | None:
+    """The STORAGES entry for media in an S3-compatible bucket, or None without S3_BUCKET."""
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        "querystring_expire": env_int("S3_SIGNED_URL_MAX_AGE", 900),
+        "signature_version": "s3v4",
+    }
+    optional = {
+        "endpoint_url": "S3_ENDPOINT_URL",
+        "region_name": "S3_REGION",
+        "access_key": "S3_ACCESS_KEY_ID",
+        "secret_key": "S3_SECRET_ACCESS_KEY",
+        "addressing_style": "S3_ADDRESSING_STYLE",
+        "location": "S3_LOCATION",
+        "public_cache_control": "S3_RENDITION_CACHE_CONTROL",
+    }
+    options.update({key: os.environ[n] for key, n in optional.items() if os.environ.get(n)})
+    if bool(options.get("access_key")) != bool(options.get("secret_key")):
+        raise ImproperlyConfigured("Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither")
+    if options.get("addressing_style", "auto") not in S3_ADDRESSING_STYLES:
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE must be one of {sorted(S3_ADDRESSING_STYLES)}, "
+            f"not {options['addressing_style']!r}"
+        )
+    custom_domain = os.environ.get("S3_CUSTOM_DOMAIN", "")
+    if custom_domain:
+        # "cdn.example.kz" (HTTPS) or a full "http(s)://host[/path]".
+        protocol, _sep, domain = custom_domain.rpartition("//")
+        if protocol not in {"", "https:", "http:"} or not domain.strip("/"):
+            raise ImproperlyConfigured(
+                f"S3_CUSTOM_DOMAIN must be a host name or an http(s) URL, not {custom_domain!r}"
+            )
+        options["custom_domain"] = domain.strip("/")
+        options["url_protocol"] = protocol or "https:"
+    return {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_media_storage() or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
