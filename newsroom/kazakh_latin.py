@@ -177,7 +177,7 @@ VOID_ELEMENTS = frozenset(
     | {"track", "wbr"}
 )
 
-_TOKEN = re.compile(
+HTML_TOKEN = re.compile(
     r"<!--.*?-->"  # comment
     r"|<![^>]*>"  # doctype, CDATA start
     r"|<\?.*?\?>"  # XML declaration
@@ -191,7 +191,7 @@ _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'
 AttributeHook = Callable[[str, str, str, dict], str]
 
 
-def _attributes(source: str) -> list[tuple[str, str | None, re.Match]]:
+def tag_attributes(source: str) -> list[tuple[str, str | None, re.Match]]:
     return [
         (m.group(1).lower(), next((g for g in m.groups()[2:] if g is not None), None), m)
         for m in _ATTRIBUTE.finditer(source)
@@ -199,7 +199,7 @@ def _attributes(source: str) -> list[tuple[str, str | None, re.Match]]:
 
 
 def _rewrite_tag(tag: str, source: str, attribute_hook: AttributeHook | None) -> str:
-    attributes = _attributes(source)
+    attributes = tag_attributes(source)
     if not attributes:
         return source
     values = {name: value for name, value, _m in attributes}
@@ -249,7 +249,7 @@ def transliterate_html(
     raw_until = None  # closing tag name while inside <script>, <pre>, …
     lang_stack: list[list] = []  # [tag, depth, skip] for elements carrying lang
     skip = _skipped_language(root_lang)
-    for match in _TOKEN.finditer(document):
+    for match in HTML_TOKEN.finditer(document):
         text = document[last : match.start()]
         if text:
             out.append(text if (raw_until or skip) else transliterate(text))
@@ -282,7 +282,7 @@ def transliterate_html(
         if tag in RAW_ELEMENTS and not self_closing:
             raw_until = tag
         elif tag not in VOID_ELEMENTS and not self_closing:
-            lang = next((v for n, v, _m in _attributes(source) if n == "lang"), None)
+            lang = next((v for n, v, _m in tag_attributes(source) if n == "lang"), None)
             if lang is not None:
                 skip = _skipped_language(lang)
                 lang_stack.append([tag, 0, skip])
