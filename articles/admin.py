@@ -19,7 +19,7 @@ from modeltranslation.admin import (
 from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
-from articles import photo_state, preview, workflow
+from articles import photo_state, preview, typo_admin, workflow  # noqa: F401 — typo_admin registers its admin
 from articles.desk import DeskFilter
 from articles.models import (
     LANGUAGE_CODES,

@@ -101,7 +101,7 @@ def client_address(request) -> str:
 
 def address_hash(address: str) -> str:
     """A keyed hash of the address: the same for one address, no way back to it."""
-    return salted_hmac("articles.typo-report.address", address).hexdigest()
+    return salted_hmac("articles.typo-report.address", address, algorithm="sha256").hexdigest()
 
 
 def _over_limit(hashed: str) -> bool:

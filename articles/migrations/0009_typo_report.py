@@ -25,34 +25,106 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_search'),
+        ("articles", "0008_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TypoReport',
+            name="TypoReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('ru', 'Russian'), ('kk', 'Kazakh'), ('en', 'English')], max_length=10, verbose_name='language')),
-                ('selection', models.CharField(max_length=300, verbose_name='selected text')),
-                ('context', models.TextField(blank=True, max_length=1000, verbose_name='context')),
-                ('comment', models.TextField(blank=True, max_length=1000, verbose_name="reader's comment")),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received at')),
-                ('address_hash', models.CharField(editable=False, max_length=64, verbose_name='address hash')),
-                ('state', models.CharField(choices=[('new', 'new'), ('done', 'done'), ('corrected', 'turned into a correction')], default='new', editable=False, max_length=10, verbose_name='state')),
-                ('handled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='handled at')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='typo_reports', to='articles.article', verbose_name='article')),
-                ('correction', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='typo_reports', to='articles.correction', verbose_name='correction')),
-                ('handled_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ru", "Russian"), ("kk", "Kazakh"), ("en", "English")],
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                ("selection", models.CharField(max_length=300, verbose_name="selected text")),
+                ("context", models.TextField(blank=True, max_length=1000, verbose_name="context")),
+                (
+                    "comment",
+                    models.TextField(blank=True, max_length=1000, verbose_name="reader's comment"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "address_hash",
+                    models.CharField(editable=False, max_length=64, verbose_name="address hash"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("done", "done"),
+                            ("corrected", "turned into a correction"),
+                        ],
+                        default="new",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "handled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="handled at"
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="typo_reports",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "correction",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="typo_reports",
+                        to="articles.correction",
+                        verbose_name="correction",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'typo report',
-                'verbose_name_plural': 'typo reports',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['article', 'state'], name='articles_ty_article_18f808_idx')],
+                "verbose_name": "typo report",
+                "verbose_name_plural": "typo reports",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["article", "state"], name="articles_ty_article_18f808_idx")
+                ],
             },
         ),
         migrations.RunPython(forwards, backwards),
