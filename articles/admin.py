@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_ckeditor_5.widgets import CKEditor5Widget
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -34,6 +34,7 @@ from articles.models import (
 from articles.sanitize import has_text
 from media_credits.credits import is_usable
 from newsroom import versioning
+from newsroom.admin import NamedAdminMixin, NameForms
 
 #: Article columns that belong to the workflow: a revision revert never changes them.
 WORKFLOW_FIELDS = (
@@ -56,7 +57,14 @@ def _is_editor(request) -> bool:
 
 
 @admin.register(Rubric)
-class RubricAdmin(TabbedTranslationAdmin):
+class RubricAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "rubric"),
+        accusative_plural=pgettext_lazy("accusative plural", "rubrics"),
+        gender=pgettext_lazy("grammatical gender", "rubric"),
+        after_name=pgettext_lazy("after a name", "rubric"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "rubric"),
+    )
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
     search_fields = ("name_ru", "name_kk", "name_en", "slug")
@@ -64,7 +72,14 @@ class RubricAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
+class AuthorAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "author"),
+        accusative_plural=pgettext_lazy("accusative plural", "authors"),
+        gender=pgettext_lazy("grammatical gender", "author"),
+        after_name=pgettext_lazy("after a name", "author"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "author"),
+    )
     list_display = ("name", "user")
     list_select_related = ("user",)
     search_fields = ("name_ru", "name_kk", "name_en")
@@ -132,6 +147,13 @@ def _sections_complete(sections: list[dict], code: str) -> bool:
 
 
 class SectionInline(TranslationStackedInline):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "section"),
+        accusative_plural=pgettext_lazy("accusative plural", "sections"),
+        gender=pgettext_lazy("grammatical gender", "section"),
+        after_name=pgettext_lazy("after a name", "section"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "section"),
+    )
     model = Section
     formset = ArticleSectionsFormSet
     extra = 0
@@ -145,6 +167,13 @@ class SectionInline(TranslationStackedInline):
 
 
 class BylineInline(admin.TabularInline):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "author"),
+        accusative_plural=pgettext_lazy("accusative plural", "authors"),
+        gender=pgettext_lazy("grammatical gender", "author"),
+        after_name=pgettext_lazy("after a name", "author"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "author"),
+    )
     model = ArticleAuthor
     extra = 0
     fields = ("author", "position")
@@ -154,6 +183,13 @@ class BylineInline(admin.TabularInline):
 
 
 class GalleryInline(admin.TabularInline):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "gallery photo"),
+        accusative_plural=pgettext_lazy("accusative plural", "gallery photos"),
+        gender=pgettext_lazy("grammatical gender", "gallery photo"),
+        after_name=pgettext_lazy("after a name", "gallery photo"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "gallery photo"),
+    )
     model = GalleryPhoto
     formset = ArticleSectionsFormSet
     extra = 0
@@ -264,7 +300,14 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(NamedAdminMixin, CompareVersionAdmin, TabbedTranslationAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "article"),
+        accusative_plural=pgettext_lazy("accusative plural", "articles"),
+        gender=pgettext_lazy("grammatical gender", "article"),
+        after_name=pgettext_lazy("after a name", "article"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "article"),
+    )
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ("headline", "state", "languages_state", "rubric", "published_at")
@@ -712,8 +755,16 @@ def _photo_ids(article_id) -> set:
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(NamedAdminMixin, admin.ModelAdmin):
     """The audit log: read-only for everyone."""
+
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "workflow step"),
+        accusative_plural=pgettext_lazy("accusative plural", "workflow steps"),
+        gender=pgettext_lazy("grammatical gender", "workflow step"),
+        after_name=pgettext_lazy("after a name", "workflow step"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "workflow step"),
+    )
 
     list_display = ("created_at", "article", "name", "from_status", "to_status", "user")
     list_filter = ("name", "to_status")

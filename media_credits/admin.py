@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from media_credits import renditions, upload, usage
@@ -19,6 +19,7 @@ from media_credits.forms import (
     PhotoUploadForm,
 )
 from media_credits.models import Photo, Photographer
+from newsroom.admin import NamedAdminMixin, NameForms
 
 THUMBNAIL_WIDTH = 480
 #: Django's own permission to change user accounts: superusers and user managers.
@@ -26,7 +27,14 @@ USER_MANAGER_PERMISSION = "auth.change_user"
 
 
 @admin.register(Photographer)
-class PhotographerAdmin(TabbedTranslationAdmin):
+class PhotographerAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "photographer"),
+        accusative_plural=pgettext_lazy("accusative plural", "photographers"),
+        gender=pgettext_lazy("grammatical gender", "photographer"),
+        after_name=pgettext_lazy("after a name", "photographer"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "photographer"),
+    )
     list_display = ("name", "credit_name", "agency", "user", "is_name_to_confirm")
     list_filter = ("is_name_to_confirm", "gender")
     list_select_related = ("user",)
@@ -52,7 +60,14 @@ class PhotographerAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(TabbedTranslationAdmin):
+class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "photo"),
+        accusative_plural=pgettext_lazy("accusative plural", "photos"),
+        gender=pgettext_lazy("grammatical gender", "photo"),
+        after_name=pgettext_lazy("after a name", "photo"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "photo"),
+    )
     form = PhotoChangeForm
     list_display = (
         "thumbnail",
