@@ -123,3 +123,47 @@ def test_without_javascript_the_link_leads_to_a_form_that_sends(browser, live_se
     expect(page.locator(".typo-message")).to_have_text("Спасибо! Редакция посмотрит.")
     assert TypoReport.objects.get().selection == "Особые узы"
     context.close()
+
+
+def test_the_typo_pages_pass_the_nu_html_checker_and_axe(client, page, live_server, tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_html_quality import vnu_jar
+
+    seed = load_demo().seed_article
+    form_url = f"/ru/articles/{seed.pk}/typo/"
+    pages = {
+        "form": client.get(form_url),
+        "errors": client.post(form_url, {"selection": ""}),
+        "thanks": client.post(form_url, {"selection": "Особые узы"}),
+    }
+    assert [r.status_code for r in pages.values()] == [200, 400, 200]
+    files = {}
+    for name, response in pages.items():
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_bytes(response.content)
+    run = subprocess.run(
+        [shutil.which("java"), "-jar", str(vnu_jar()), "--format", "json",
+         "--exit-zero-always", *map(str, files.values())],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    assert [m["message"] for m in messages if m.get("type") == "error"] == []
+
+    axe = Axe()
+    page.goto(f"{live_server.url}{form_url}")
+    result = axe.run(page)
+    assert result.response["passes"]
+    assert [v["id"] for v in result.response["violations"]] == []
+    # The article page with the dialog open.
+    page.goto(f"{live_server.url}{seed.get_absolute_url('ru')}")
+    select_start_of_first_paragraph(page, SELECTED)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("dialog.typo-dialog")).to_be_visible()
+    result = axe.run(page)
+    assert result.response["passes"]
+    assert [v["id"] for v in result.response["violations"]] == []
