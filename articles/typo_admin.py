@@ -16,11 +16,12 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
 from articles.models import Article, Correction, TypoReport
+from newsroom.admin import NamedAdminMixin, NameForms
 
 CORRECTION_MAX = 1000
 CORRECT_PERMISSION = workflow.TRANSITIONS["correct"].permission
@@ -82,7 +83,14 @@ class CorrectionTextForm(forms.Form):
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(admin.ModelAdmin):
+class TypoReportAdmin(NamedAdminMixin, admin.ModelAdmin):
+    name_forms = NameForms(
+        accusative=pgettext_lazy("accusative", "typo report"),
+        accusative_plural=pgettext_lazy("accusative plural", "typo reports"),
+        gender=pgettext_lazy("grammatical gender", "typo report"),
+        after_name=pgettext_lazy("after a name", "typo report"),
+        after_name_accusative=pgettext_lazy("after a name, accusative", "typo report"),
+    )
     list_display = (
         "selection_short", "article_link", "language", "comment_short", "created_at", "state",
         "next_step",

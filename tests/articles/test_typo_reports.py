@@ -503,3 +503,16 @@ def test_the_list_reads_a_fixed_number_of_queries(client, editor, django_assert_
     client.force_login(editor)
     with django_assert_max_num_queries(12):
         assert client.get(LIST).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "language, title",
+    [
+        ("ru", "Выберите сообщение об опечатке для изменения"),
+        ("kk", "Өзгерту үшін қате туралы хабарды таңдаңыз"),
+    ],
+)
+def test_the_list_is_titled_in_the_languages_grammar(client, editor, language, title):
+    client.force_login(editor)
+    page = client.get(LIST, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<h1>{title}</h1>" in page
