@@ -421,6 +421,17 @@ class ArticleAdmin(NamedAdminMixin, CompareVersionAdmin, TabbedTranslationAdmin)
             fields = (*fields, "published_at")
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # A read-only form posts nothing back, so it has no version to compare: without
+        # this the page shows "Expected version: None".
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "expected_version"]})
+            for name, options in fieldsets
+        ]
+
     def view_on_site(self, obj):
         if any(obj.is_available_in(code) for code in LANGUAGE_CODES):
             language = next(c for c in LANGUAGE_CODES if obj.is_available_in(c))
