@@ -7,8 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles import photo_uses, search
+        from articles import cache_signals, photo_uses, search
         from media_credits import usage
 
         usage.register(photo_uses.ARTICLES)
         search.connect()
+        # After search: a page cache bump then follows the search documents' refresh.
+        cache_signals.connect()

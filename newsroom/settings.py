@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale and URL resolving: a cache hit needs none of them.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +138,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Page cache (newsroom.pagecache) ---------------------------------------------------------
+# Whole public pages for anonymous readers, never stale: any committed change starts a new
+# generation in the shared cache. Seconds a page is kept; 0 switches the cache off. On by
+# default only with Redis: a process-local cache cannot hear about changes made by other
+# workers, servers or commands.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+PAGE_CACHE_ALIAS = "default"
+# Cache-Control of cached pages: max-age for browsers (they revalidate with ETag and get a
+# 304), s-maxage and stale-while-revalidate for a CDN. Above 0, a CDN in front shows a
+# change up to that late unless it is purged (README, "Page cache").
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
+PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 0)
+# Servers (or test runs) sharing one Redis for different sites need different prefixes.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+# --- end of the page cache block -------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
