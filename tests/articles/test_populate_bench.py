@@ -66,6 +66,8 @@ def test_bench_articles_are_published_complete_and_released_in_every_language(be
         assert {a.pk for a in bench} <= public & complete
     for article in bench:
         assert article.is_published() and article.modified_at == article.published_at
+        assert article.created_at < article.published_at == article.updated_at
+        assert article.version == 2
         assert 2 <= len(article.sections.all()) <= 20
         first, *rest = article.sections.all()
         assert not first.has_subhead() and all(section.has_subhead() for section in rest)
@@ -132,6 +134,7 @@ def test_bench_photos_are_public_and_serve_renditions(bench, client):
     article = next(a for a in reversed(bench) if a.lead_photo_id and a.lead_photo.photographer)
     photo = article.lead_photo
     assert photo.is_shown_publicly()
+    assert photo.uploaded_at < photo.public_from <= article.published_at
     assert photo.image.name.startswith("photos/bench/")
     photographer = photo.photographer
     page = client.get(f"/ru/photographers/{photographer.pk}-{photographer.slug}/")
@@ -155,6 +158,9 @@ def test_a_second_run_adds_nothing(bench):
     assert "0 created" in out.getvalue()
     assert counts() == before
     assert media_files() == files
+    # The command let bulk_create keep historical stamps; the fields stamp again after it.
+    assert Article._meta.get_field("updated_at").auto_now
+    assert Photo._meta.get_field("uploaded_at").auto_now_add
 
 
 def test_a_larger_run_adds_only_the_missing_articles(bench):

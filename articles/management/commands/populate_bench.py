@@ -23,6 +23,7 @@ import io
 import random
 import re
 import time
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -318,6 +319,8 @@ def _create_batch(context: _Context, indexes: list[int]) -> None:
             # The earliest publication of an article that shows it: the article that
             # first uses it (articles of a batch come oldest first; reuse is later).
             public_from=published_at,
+            uploaded_at=published_at - dt.timedelta(hours=3),
+            updated_at=published_at - dt.timedelta(hours=2),
         )
         for code in LANGUAGE_CODES:
             setattr(photo, f"caption_{code}", corpus.phrase(rng, code, 5, 10))
@@ -335,6 +338,8 @@ def _create_batch(context: _Context, indexes: list[int]) -> None:
             status=Article.Status.PUBLISHED,
             published_at=published_at,
             modified_at=published_at,
+            created_at=published_at - dt.timedelta(minutes=rng.randrange(30, 48 * 60)),
+            updated_at=published_at,  # the publish transition's save
             created_by=user,
             updated_by=user,
             version=2,  # saved once as a draft, then published
@@ -368,10 +373,11 @@ def _create_batch(context: _Context, indexes: list[int]) -> None:
         authors = rng.sample(context.authors, rng.choice((1, 1, 1, 2, 2, 3)))
         plans.append((article, sections, gallery, authors))
 
-    Photo.objects.bulk_create(photos, batch_size=1000)
-    # bulk_create() copies the photos' new primary keys into lead_photo_id and photo_id.
     articles = [plan[0] for plan in plans]
-    Article.objects.bulk_create(articles, batch_size=1000)
+    with _stamps_as_given(Photo, Article):
+        Photo.objects.bulk_create(photos, batch_size=1000)
+        # bulk_create() copies the photos' new primary keys into lead_photo_id and photo_id.
+        Article.objects.bulk_create(articles, batch_size=1000)
     sections, gallery, bylines, transitions = [], [], [], []
     for article, article_sections, article_gallery, authors in plans:
         for section in article_sections:
@@ -401,6 +407,29 @@ def _create_batch(context: _Context, indexes: list[int]) -> None:
     ArticleAuthor.objects.bulk_create(bylines, batch_size=1000)
     Transition.objects.bulk_create(transitions, batch_size=1000)
     search.refresh([article.pk for article in articles])
+
+
+@contextmanager
+def _stamps_as_given(*models):
+    """Let bulk_create() keep the given created/updated stamps: these rows are history.
+
+    auto_now and auto_now_add would stamp every row with the time of this command; the
+    switch is undone on the way out, and the command is the only user of its process.
+    """
+    fields = [
+        field
+        for model in models
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def _unique_slug(taken: set, headline: str) -> str:
