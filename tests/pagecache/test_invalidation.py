@@ -67,11 +67,16 @@ def test_publishing_shows_the_article_on_the_front_page_and_its_own(
 ):
     article = ArticleFactory(headline_ru="Новость дня", status=Article.Status.DRAFT)
     assert_cached(client, "/ru/")
+    lists = ("/ru/feeds/latest.xml", "/sitemap.xml", "/sitemap-news.xml")
+    for url in lists:
+        assert f"/articles/{article.pk}-" not in assert_cached(client, url).content.decode()
     assert fetch(client, article_url(article)).status_code == 404
     assert fetch(client, article_url(article))["X-Page-Cache"] == "hit"  # the 404 is cached
     with django_capture_on_commit_callbacks(execute=True):
         workflow.apply(article, "publish", user=editor)
     assert "Новость дня" in fetch(client, "/ru/").content.decode()
+    for url in lists:
+        assert f"/articles/{article.pk}-" in fetch(client, url).content.decode(), url
     page = fetch(client, article_url(article))
     assert page.status_code == 200
     assert page["X-Page-Cache"] == "miss"
