@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.feeds import site_name
 from articles.models import LANGUAGE_CODES, Article
+from newsroom import latin_script
 
 #: Google News lists articles published in the last two days, at most 1000 per sitemap.
 NEWS_WINDOW = dt.timedelta(hours=48)
@@ -55,6 +56,9 @@ class FrontPageSitemap(Sitemap):
 
     def location(self, name):
         return reverse(name)
+
+    def _urls(self, page, protocol, domain):
+        return latin_script.add_to_sitemap(super()._urls(page, protocol, domain))
 
 
 class ArticleSitemap(Sitemap):
@@ -101,7 +105,8 @@ class ArticleSitemap(Sitemap):
                     "lang_code": "x-default",
                 }
             )
-        return urls
+        # Every Kazakh page also in Latin script (/kk-latn/…), with its hreflang.
+        return latin_script.add_to_sitemap(urls)
 
 
 class NewsSitemap(Sitemap):

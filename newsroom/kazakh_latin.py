@@ -292,3 +292,90 @@ def transliterate_html(
     if tail:
         out.append(tail if (raw_until or skip) else transliterate(tail))
     return "".join(out)
+
+
+# --- Back to Cyrillic, for search queries ------------------------------------------------
+
+_TO_CYRILLIC = [
+    ("şş", "щ"),
+    ("ts", "ц"),
+    ("iu", "ю"),
+    ("ia", "я"),
+    ("io", "ио"),  # радио, биология: far more frequent in Kazakh text than ё
+    ("a", "а"),
+    ("ä", "ә"),
+    ("b", "б"),
+    ("v", "в"),
+    ("g", "г"),
+    ("ğ", "ғ"),
+    ("d", "д"),
+    ("e", "е"),
+    ("j", "ж"),
+    ("z", "з"),
+    ("k", "к"),
+    ("q", "қ"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("ñ", "ң"),
+    ("o", "о"),
+    ("ö", "ө"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("ū", "ұ"),
+    ("ü", "ү"),
+    ("f", "ф"),
+    ("h", "х"),
+    ("ç", "ч"),
+    ("ş", "ш"),
+    ("y", "ы"),
+    ("ı", "і"),
+]
+_LATIN_VOWELS = frozenset("aäeioöuūüyı")
+_LATIN_WORD = re.compile(r"[a-zäğñöşūüçıİ]+", re.IGNORECASE)
+
+
+def _word_to_cyrillic(word: str) -> str:
+    lower = word.replace("İ", "i").replace("I", "ı").lower()
+    out, index = [], 0
+    while index < len(lower):
+        char = lower[index]
+        if char == "i":
+            following = lower[index + 1 : index + 2]
+            if following in ("a", "u") and index + 1 < len(lower):
+                out.append("я" if following == "a" else "ю")
+                index += 2
+                continue
+            preceding = lower[index - 1 : index]
+            # и after a vowel is й (ай, үй, ей), unless a vowel follows.
+            after_vowel = preceding in _LATIN_VOWELS and following not in _LATIN_VOWELS
+            out.append("й" if after_vowel else "и")
+            index += 1
+            continue
+        for latin, cyrillic in _TO_CYRILLIC:
+            if lower.startswith(latin, index):
+                out.append(cyrillic)
+                index += len(latin)
+                break
+        else:
+            out.append(char)
+            index += 1
+    cyrillic = "".join(out)
+    if word.isupper() and len(word) > 1:
+        return cyrillic.upper()
+    if word[:1].isupper():
+        return cyrillic[:1].upper() + cyrillic[1:]
+    return cyrillic
+
+
+def latin_to_cyrillic(query: str) -> str:
+    """A search query typed in the Latin alphabet, in Cyrillic (Cyrillic left as it is).
+
+    Transliteration back is ambiguous where the alphabet merges letters (и/й -> i,
+    х/һ -> h, е/э -> e): the more frequent Kazakh spelling is chosen; words already in
+    Cyrillic are searched as typed.
+    """
+    return _LATIN_WORD.sub(lambda m: _word_to_cyrillic(m.group()), query)

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /kk-latn/… runs as /kk/… inside it: before the page cache, which then keeps one
+    # Kazakh page for both scripts (newsroom.latin_script).
+    "newsroom.latin_script.KazakhLatinMiddleware",
     # Before sessions, locale and URL resolving: a cache hit needs none of them.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

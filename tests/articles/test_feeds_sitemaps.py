@@ -317,7 +317,10 @@ def test_nothing_non_public_appears_in_any_feed_or_sitemap(client, hidden_articl
 
     sitemap = sitemap_urls(client)
     article_urls = {loc for loc in sitemap if "/articles/" in loc}
-    assert article_urls == {absolute(Article.objects.get(pk=pk), code) for pk, code in public_pairs}
+    expected = {absolute(Article.objects.get(pk=pk), code) for pk, code in public_pairs}
+    # Every Kazakh page is also listed in Latin script (/kk-latn/).
+    expected |= {url.replace("/kk/", "/kk-latn/", 1) for url in expected if "/kk/" in url}
+    assert article_urls == expected
     news = {(loc, language) for loc, language, *_rest in news_entries(client)}
     assert news == {(absolute(Article.objects.get(pk=pk), code), code) for pk, code in public_pairs}
 
@@ -333,6 +336,8 @@ def test_sitemap_lists_each_released_language_with_hreflang_alternates(client):
 
     def expect(article, languages, x_default):
         alternates = {code: absolute(article, code) for code in languages}
+        if "kk" in languages:
+            alternates["kk-Latn"] = alternates["kk"].replace("/kk/", "/kk-latn/", 1)
         alternates["x-default"] = absolute(article, x_default)
         for code in languages:
             lastmod, found = urls[absolute(article, code)]
@@ -362,7 +367,8 @@ def test_sitemap_lastmod_is_the_latest_correction(client, editor, time_machine):
 
 def test_sitemap_lists_the_front_page_of_every_language(client):
     urls = sitemap_urls(client)
-    front = {code: f"{BASE}/{code}/" for code in ("ru", "kk", "en")}
+    front = {code: f"{BASE}/{code}/" for code in ("ru", "kk", "kk-latn", "en")}
+    front["kk-Latn"] = front.pop("kk-latn")
     for url in front.values():
         _lastmod, alternates = urls[url]
         assert alternates == {**front, "x-default": f"{BASE}/"}

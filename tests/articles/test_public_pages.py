@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 from articles import workflow
 from articles.demo import load_demo
 from articles.models import Article, ArticleAuthor, GalleryPhoto, Rubric
+from newsroom.typography import typeset
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -141,7 +142,9 @@ def test_every_page_of_the_demo_answers_in_every_language(client):
             response = client.get(url)
             assert response.status_code == 200, url
             tree = assert_public_layout(response, language)
-            assert tree.xpath("//h1")[0].text_content() == getattr(article, f"headline_{language}")
+            assert tree.xpath("//h1")[0].text_content() == typeset(
+                getattr(article, f"headline_{language}"), language
+            )
             archive = client.get(day_url(language, article.published_at))
             assert archive.status_code == 200
             assert url in article_links(assert_public_layout(archive, language))
@@ -164,15 +167,17 @@ def test_the_seed_article_is_only_russian_and_the_trilingual_one_switches_langua
     }
     assert switcher == {
         "kk": trilingual.get_absolute_url("kk"),
+        "kk-Latn": trilingual.get_absolute_url("kk").replace("/kk/", "/kk-latn/", 1),
         "en": trilingual.get_absolute_url("en"),
     }
     tree = tree_of(client.get(seed.get_absolute_url("ru")))
     switcher = {
         a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages']//a")
     }
-    assert switcher == {"kk": "/kk/", "en": "/en/"}
+    assert switcher == {"kk": "/kk/", "kk-Latn": "/kk-latn/", "en": "/en/"}
     # The language names are marked with their own language.
-    assert [a.get("lang") for a in tree.xpath("//nav[@class='languages']//a")] == ["kk", "en"]
+    languages = [a.get("lang") for a in tree.xpath("//nav[@class='languages']//a")]
+    assert languages == ["kk", "kk-Latn", "en"]
 
 
 # -- front page ---------------------------------------------------------------------------
@@ -503,6 +508,7 @@ def test_canonical_and_hreflang_are_absolute_with_self_reference_and_x_default(c
     }
     assert alternates == {
         "kk": base + article.get_absolute_url("kk"),
+        "kk-Latn": base + article.get_absolute_url("kk").replace("/kk/", "/kk-latn/", 1),
         "en": base + article.get_absolute_url("en"),
         # Russian is not released: the first released language stands for the rest.
         "x-default": base + article.get_absolute_url("kk"),
@@ -513,7 +519,7 @@ def test_canonical_and_hreflang_are_absolute_with_self_reference_and_x_default(c
         link.get("hreflang"): link.get("href")
         for link in tree.xpath("//link[@rel='alternate'][@hreflang]")
     }
-    assert set(alternates) == {"ru", "kk", "en", "x-default"}
+    assert set(alternates) == {"ru", "kk", "kk-Latn", "en", "x-default"}
     assert alternates["x-default"] == base + everywhere.get_absolute_url("ru")
     assert all(href.startswith(base + "/") for href in alternates.values())
 

@@ -59,8 +59,10 @@ def test_article_page_shows_headline_date_subheads_with_anchors_and_paragraphs(c
     html = response.content.decode()
     assert "<h1>Особые узы дружбы</h1>" in html
     assert "30 сентября 2025" in html
-    assert '<h2 id="potentsial-dlya-dalneyshego-rosta">Потенциал для дальнейшего роста</h2>' in html
-    assert "<p>– Прямая речь, – сказал он.</p>" in html
+    subhead = "Потенциал для\u00a0дальнейшего роста"  # typeset: no-break space after "для"
+    assert f'<h2 id="potentsial-dlya-dalneyshego-rosta">{subhead}</h2>' in html
+    # Direct speech keeps its dialogue dash, typeset (newsroom.typography).
+    assert "<p>—\u00a0Прямая речь,\u00a0— сказал он.</p>" in html
     assert '<html lang="ru">' in html
 
 
