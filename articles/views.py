@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import F, Max, Min, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -42,6 +42,9 @@ from newsroom.context_processors import site_name
 FRONT_PAGE_SIZE = 20
 RUBRIC_PAGE_SIZE = 20
 ARCHIVE_PAGE_SIZE = 50
+#: Pages of the front page and of a rubric (older articles: the day archive, search).
+#: Bounded so that the deepest page reads at most MAX_PAGES x page size index entries.
+MAX_PAGES = 100
 #: Articles shown in each rubric's block on the front page.
 RUBRIC_BLOCK_SIZE = 4
 #: The rendition shared with social networks and search engines (og:image, JSON-LD).
@@ -117,44 +120,127 @@ def _teasers(request, articles, *, today: dt.date) -> list[Article]:
     return articles
 
 
+def _list_fields(language: str) -> list[str]:
+    """The columns a list of articles shows (teaser, thumbnail and its credit) in ``language``."""
+    return [
+        "rubric_id",
+        "published_at",
+        "status",
+        f"headline_{language}",
+        f"standfirst_{language}",
+        f"slug_{language}",
+        "lead_photo__width",
+        "lead_photo__height",
+        "lead_photo__usage_expires_on",
+        f"lead_photo__alt_text_{language}",
+        f"lead_photo__caption_{language}",
+        *(f"lead_photo__credit_{code}" for code in LANGUAGE_CODES),
+        "lead_photo__photographer__slug",
+        "lead_photo__photographer__name_ru",
+        f"lead_photo__photographer__name_{language}",
+        f"lead_photo__photographer__credit_name_{language}",
+    ]
+
+
 def _listed(queryset):
-    return queryset.select_related("lead_photo__photographer").newest_first()
+    """``queryset`` newest first, with what a teaser shows and nothing else."""
+    language = translation.get_language()
+    return (
+        queryset.select_related("lead_photo__photographer")
+        .only(*_list_fields(language))
+        .newest_first()
+    )
+
+
+@dataclass
+class Page:
+    """One page of a list that is never counted: N + 1 rows tell whether another follows.
+
+    Duck-types what templates/includes/pagination.html reads of Django's Page.
+    """
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous() or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_of(queryset, request, per_page: int, *, max_pages: int | None = MAX_PAGES) -> Page:
+    """Page ``?page=`` of ``queryset`` (ordered) without a COUNT; Http404 past the end.
+
+    A missing or malformed number is page 1. Pages past ``max_pages`` or beyond the last
+    article answer 404: OFFSET costs the rows it skips, so how deep a list goes is bounded.
+    """
+    try:
+        number = int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or (max_pages is not None and number > max_pages):
+        raise Http404
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    if not rows and number > 1:
+        raise Http404
+    return Page(number, rows[:per_page], len(rows) > per_page)
 
 
 # -- front page, rubric, archive ------------------------------------------------------------
 
 
 def _rubric_blocks(request, language: str, *, today: dt.date) -> list[tuple[Rubric, list]]:
-    """(rubric, its latest articles) for every rubric with public articles, in one query."""
-    ranked = (
-        Article.objects.available_in(language)
-        .filter(rubric__isnull=False)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("rubric_id"),
-                order_by=[F("published_at").desc(), F("id").desc()],
+    """(rubric, its latest articles) for every rubric with public articles, in one query.
+
+    On PostgreSQL each rubric's newest ids come from its own index (article_rubric_<lang>),
+    LIMIT RUBRIC_BLOCK_SIZE, all of them in one UNION ALL: the cost follows the number of
+    rubrics, not of articles. SQLite allows no LIMIT inside a UNION: a window over the
+    language's articles there (the development database).
+    """
+    rubrics = rubric_nav(request)
+    if not rubrics:
+        return []
+    public = Article.objects.available_in(language)
+    if connection.features.supports_slicing_ordering_in_compound:
+        newest = [
+            public.filter(rubric_id=rubric.pk)
+            .order_by("-published_at", "-id")
+            .values_list("pk", flat=True)[:RUBRIC_BLOCK_SIZE]
+            for rubric in rubrics
+        ]
+        chosen = public.filter(pk__in=newest[0].union(*newest[1:], all=True))
+    else:
+        chosen = (
+            public.filter(rubric__isnull=False)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("rubric_id"),
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
             )
+            .filter(rank__lte=RUBRIC_BLOCK_SIZE)
         )
-        .filter(rank__lte=RUBRIC_BLOCK_SIZE)
-        .select_related("lead_photo__photographer")
-        .order_by("rubric_id", "rank")
-    )
     by_rubric: dict[int, list] = {}
-    for article in _teasers(request, ranked, today=today):
+    for article in _teasers(request, _listed(chosen), today=today):
         by_rubric.setdefault(article.rubric_id, []).append(article)
-    return [
-        (rubric, by_rubric[rubric.pk]) for rubric in rubric_nav(request) if rubric.pk in by_rubric
-    ]
+    return [(rubric, by_rubric[rubric.pk]) for rubric in rubrics if rubric.pk in by_rubric]
 
 
 @require_safe
 def front_page(request):
     language = translation.get_language()
     today = timezone.localdate()
-    page = Paginator(_listed(Article.objects.available_in(language)), FRONT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(_listed(Article.objects.available_in(language)), request, FRONT_PAGE_SIZE)
     latest = _teasers(request, page.object_list, today=today)
     top_story = latest.pop(0) if page.number == 1 and latest else None
     blocks = _rubric_blocks(request, language, today=today) if page.number == 1 else []
@@ -176,8 +262,8 @@ def rubric_list(request, slug: str):
     rubric = next((r for r in rubric_nav(request) if r.slug == slug), None)
     if rubric is None:
         raise Http404
-    articles = _listed(Article.objects.available_in(language).filter(rubric=rubric))
-    page = Paginator(articles, RUBRIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    articles = _listed(Article.objects.available_in(language).filter(rubric_id=rubric.pk))
+    page = page_of(articles, request, RUBRIC_PAGE_SIZE)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
     return TemplateResponse(
@@ -215,7 +301,8 @@ def day_archive(request, year: str, month: str, day: str):
         raise Http404
     public = Article.objects.available_in(language)
     articles = _listed(public.filter(published_at__gte=start, published_at__lt=end))
-    page = Paginator(articles, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A day holds few articles: its pages are bounded by the day itself.
+    page = page_of(articles, request, ARCHIVE_PAGE_SIZE, max_pages=None)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
     # The nearest days with articles, both in one query.
