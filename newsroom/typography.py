@@ -65,6 +65,9 @@ _SPACED_DASH = re.compile(r"(?<=\S)[ \u00a0]+[-–—][ \u00a0]+")
 _RANGE = re.compile(r"(?<![\d.,:/–-])(\d{1,4})[-–—](\d{1,4})(?![\d]|[-–—]\d|[.,:/]\d)")
 _SIGN = re.compile(r"([№§])[ \u00a0]*(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})[ \u00a0](?=\d{3}(?!\d))")
+_DIGIT = re.compile(r"\d")
+#: A URL or an address has one of these; text without them is not searched for one.
+_URL_MARKS = ("://", "www.", "@", "mailto:")
 _QUOTES = '"“”«»„'
 _OPENING_CONTEXT = set(" \u00a0\t\n([{«„—–-/")
 
@@ -93,51 +96,70 @@ class _State:
         self.block_start = True
 
 
+_QUOTE = re.compile(f"[{_QUOTES}]")
+
+
 def _quotes(text: str, state: _State) -> str:
-    out = []
-    for index, char in enumerate(text):
-        if char not in _QUOTES:
-            out.append(char)
-            if not char.isspace():
-                state.previous = char
-            else:
-                state.previous = " "
-            continue
-        following = text[index + 1] if index + 1 < len(text) else ""
+    out, last = [], 0
+    for match in _QUOTE.finditer(text):
+        index = match.start()
+        char = match.group()
+        if index and index != last:
+            previous = text[index - 1]
+            previous = " " if previous.isspace() else previous
+        else:
+            previous = state.previous  # the quote just written, or the text before
+        following = text[index + 1 : index + 2]
         if char in "«„":
             opening = True
         elif char == "»":
             opening = False
         else:
-            opening = state.previous in _OPENING_CONTEXT or state.previous == ""
+            opening = previous in _OPENING_CONTEXT or previous == ""
             if opening and following.isspace():
                 opening = False  # a quote standing alone between spaces
+        out.append(text[last:index])
         if opening:
-            out.append("«" if state.depth == 0 else "„")
+            new = "«" if state.depth == 0 else "„"
             state.depth += 1
         elif state.depth == 0:
-            out.append(char)  # nothing open: inches, a stray mark
+            new = char  # nothing open: inches, a stray mark
         else:
             state.depth -= 1
-            out.append("»" if state.depth == 0 else "“")
-        state.previous = out[-1]
-    return "".join(out)
+            new = "»" if state.depth == 0 else "“"
+        out.append(new)
+        last = match.end()
+        state.previous = new
+    out.append(text[last:])
+    result = "".join(out)
+    if result and last < len(text):
+        tail = text[-1]
+        state.previous = " " if tail.isspace() else tail
+    return result
 
 
 def _plain(text: str, language: str, state: _State, *, more: bool) -> str:
     """The rules on a run of text with no URL in it; ``more``: text follows (a tag, a URL)."""
     words, units = _PATTERNS[language]
-    text = _SPACES.sub(lambda m: NBSP if NBSP in m.group() else " ", text)
+    # Each rule runs only where its characters occur: most runs need few of them.
+    if "  " in text or NBSP in text:
+        text = _SPACES.sub(lambda m: NBSP if NBSP in m.group() else " ", text)
     if state.block_start:
         text = _LEADING_DASH.sub(lambda m: f"{m.group(1)}—{NBSP}", text)
     # The character before this run (the end of a link, a tag) counts for a dash.
-    before = state.previous if state.previous and not state.previous.isspace() else ""
-    text = _SPACED_DASH.sub(f"{NBSP}— ", before + text)[len(before) :]
-    text = _RANGE.sub(r"\1–\2", text)
+    has_dash = "-" in text or "–" in text or "—" in text
+    if has_dash:
+        before = state.previous if state.previous and not state.previous.isspace() else ""
+        text = _SPACED_DASH.sub(f"{NBSP}— ", before + text)[len(before) :]
+    has_digit = _DIGIT.search(text) is not None
+    if has_dash and has_digit:
+        text = _RANGE.sub(r"\1–\2", text)
     text = _quotes(text, state)
     # A word, a link or a tag after the run counts as the next word.
     text = words.sub(lambda m: m.group(1) + NBSP, text + ("x" if more else ""))
     text = text[:-1] if more else text
+    if not has_digit:
+        return text
     text = _SIGN.sub(lambda m: m.group(1) + NBSP, text)
     text = units.sub(lambda m: m.group(1) + NBSP, text)
     return _THOUSANDS.sub(lambda m: m.group(1) + NBSP, text)
@@ -145,7 +167,8 @@ def _plain(text: str, language: str, state: _State, *, more: bool) -> str:
 
 def _text(text: str, language: str, state: _State, *, more: bool = False) -> str:
     parts, last = [], 0
-    for match in _URL.finditer(text):
+    urls = _URL.finditer(text) if any(mark in text.lower() for mark in _URL_MARKS) else ()
+    for match in urls:
         before = text[last : match.start()]
         if before:
             parts.append(_plain(before, language, state, more=True))

@@ -203,3 +203,7 @@ def test_the_seed_articles_facts_read_right():
     assert "«Центральная Азия плюс»" in text
     assert f"«ЦА{NB}— Италия»" in text
     assert "орденом «Достық» I" in text
+
+
+def test_quotes_next_to_each_other_nest():
+    assert typeset('""Астана" форумы"', "kk") == "«„Астана“ форумы»"
