@@ -1,17 +1,26 @@
-"""/sitemap.xml (front pages and articles, with hreflang) and /sitemap-news.xml (Google News).
+"""/sitemap.xml (an index of the front pages' and the articles' sitemaps, with hreflang)
+and /sitemap-news.xml (Google News).
 
 An article is listed once per language it is available in (ArticleQuerySet.available_in),
-and its hreflang alternates name those languages only, plus x-default.
+and its hreflang alternates name those languages only, plus x-default. The articles'
+sitemap comes in pages of ARTICLES_PER_PAGE consecutive ids (/sitemap-articles.xml?p=N):
+a page reads its own range of the primary key, so its cost does not grow with the
+archive, and the index costs one MAX(id). A range with no public article gives an empty
+page; none has more than ARTICLES_PER_PAGE x (languages + Latin) URLs, far under 50,000.
 """
 
 import datetime as dt
 import functools
+import math
 import operator
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from articles.feeds import site_name
 from articles.models import LANGUAGE_CODES, Article
@@ -20,6 +29,8 @@ from newsroom import latin_script
 #: Google News lists articles published in the last two days, at most 1000 per sitemap.
 NEWS_WINDOW = dt.timedelta(hours=48)
 NEWS_LIMIT = 1000
+#: Consecutive article ids per page of the articles' sitemap.
+ARTICLES_PER_PAGE = 1000
 
 
 def public_articles():
@@ -61,17 +72,41 @@ class FrontPageSitemap(Sitemap):
         return latin_script.add_to_sitemap(super()._urls(page, protocol, domain))
 
 
+class ArticlePages(Paginator):
+    """Pages of ARTICLES_PER_PAGE consecutive ids: page N is ids ((N-1)*size, N*size].
+
+    Counts nothing: the number of pages comes from the highest public id. Items are
+    (article, language) pairs, as Sitemap.i18n expects.
+    """
+
+    def __init__(self, sitemap):
+        super().__init__([], ARTICLES_PER_PAGE, allow_empty_first_page=True)
+        self.sitemap = sitemap
+
+    @cached_property
+    def num_pages(self):
+        highest = public_articles().aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, math.ceil(highest / self.per_page))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        first = (number - 1) * self.per_page
+        articles = self.sitemap.articles().filter(pk__gt=first, pk__lte=first + self.per_page)
+        items = [(article, code) for article in articles for code in languages_of(article)]
+        return self._get_page(items, number, self)
+
+
 class ArticleSitemap(Sitemap):
-    """One URL per article and language it is available in."""
+    """One URL per article and language it is available in, in pages of ids."""
 
     i18n = True
     alternates = True
     changefreq = "daily"
 
-    def items(self):
-        return list(
+    def articles(self):
+        return (
             public_articles()
-            .newest_first()
+            .order_by("pk")
             .only(
                 "pk",
                 "status",
@@ -81,6 +116,17 @@ class ArticleSitemap(Sitemap):
                 *(f"released_{code}" for code in LANGUAGE_CODES),
             )
         )
+
+    def items(self):
+        return self.articles()
+
+    @property
+    def paginator(self):
+        return ArticlePages(self)
+
+    def get_latest_lastmod(self):
+        # The index gives no date rather than read every article for one.
+        return None
 
     def get_languages_for_item(self, article):
         return languages_of(article)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import views as article_views
@@ -12,11 +12,18 @@ from newsroom import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # An index of the sections, each paginated (?p=N): no request reads every article.
     path(
         "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    re_path(
+        rf"^sitemap-(?P<section>{'|'.join(SITEMAPS)})\.xml$",
         sitemap_views.sitemap,
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
-        name="sitemap",
+        name="sitemap_section",
     ),
     path(
         "sitemap-news.xml",

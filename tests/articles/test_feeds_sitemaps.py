@@ -69,12 +69,30 @@ def get_xml(client, url):
     return etree.fromstring(response.content)
 
 
+def sitemap_pages(client, **extra) -> list[bytes]:
+    """The sitemaps /sitemap.xml (an index) names, each page of them, as bytes."""
+    response = client.get("/sitemap.xml", **extra)
+    assert response.status_code == 200
+    index = etree.fromstring(response.content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    pages = []
+    for loc in index.iter(f"{SITEMAP}loc"):
+        assert loc.text.startswith(("http://testserver/", "https://testserver/")), loc.text
+        page = client.get(loc.text.split("://testserver", 1)[1], **extra)
+        assert page.status_code == 200, loc.text
+        pages.append(page.content)
+    return pages
+
+
 def sitemap_urls(client):
-    """{location: (lastmod text, {hreflang: href})} of /sitemap.xml."""
-    root = get_xml(client, "/sitemap.xml")
-    assert root.tag == f"{SITEMAP}urlset"
+    """{location: (lastmod text, {hreflang: href})} of every page /sitemap.xml names."""
+    urls = []
+    for content in sitemap_pages(client):
+        root = etree.fromstring(content)
+        assert root.tag == f"{SITEMAP}urlset"
+        urls += root.iter(f"{SITEMAP}url")
     found = {}
-    for url in root.iter(f"{SITEMAP}url"):
+    for url in urls:
         loc = url.findtext(f"{SITEMAP}loc")
         assert loc not in found
         alternates = {}
@@ -302,8 +320,8 @@ def test_nothing_non_public_appears_in_any_feed_or_sitemap(client, hidden_articl
             if language == "ru":
                 expected.add(absolute(ru_only, "ru"))
             assert links == expected, url
-    for url in ("/sitemap.xml", "/sitemap-news.xml"):
-        everything.append(client.get(url).content.decode())
+    everything.append(client.get("/sitemap-news.xml").content.decode())
+    everything += [content.decode() for content in sitemap_pages(client)]
     text = "\n".join(everything)
     never_shown = [withdrawn.headline_kk, ru_only.headline_kk, ru_only.headline_en]
     for pk in hidden_pks:
@@ -376,9 +394,10 @@ def test_sitemap_lists_the_front_page_of_every_language(client):
 
 def test_sitemaps_and_feeds_use_the_requests_scheme(client):
     article = ArticleFactory()
-    response = client.get("/sitemap.xml", secure=True)
-    assert f"https://testserver{article.get_absolute_url('ru')}".encode() in response.content
-    assert b"http://testserver" not in response.content
+    pages = b"".join(sitemap_pages(client, secure=True))
+    assert f"https://testserver{article.get_absolute_url('ru')}".encode() in pages
+    assert b"http://testserver" not in pages
+    assert b"http://testserver" not in client.get("/sitemap.xml", secure=True).content
     feed = client.get("/ru/feeds/latest.xml", secure=True).content
     assert f"https://testserver{article.get_absolute_url('ru')}".encode() in feed
     assert b"http://testserver" not in feed
@@ -467,6 +486,7 @@ def test_feed_and_sitemap_queries_do_not_grow_with_the_articles(
         "/ru/feeds/latest.xml",
         "/kk/feeds/politika.xml",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/sitemap-news.xml",
     ]
     for url in urls:
