@@ -368,6 +368,17 @@ def photo_problems(article: Article, *, photos=None, languages=None) -> list[str
     names = dict(settings.LANGUAGES)
     problems = []
     for photo in dict.fromkeys(photos):
+        # An upload is usable once the photo worker has checked and cleaned its file.
+        if photo.state == photo.State.PENDING:
+            problems.append(
+                _("“%(photo)s” is still being processed; try again once it is ready.")
+                % {"photo": photo}
+            )
+        elif photo.state == photo.State.REFUSED:
+            problems.append(
+                _("The file of “%(photo)s” was refused: %(reason)s")
+                % {"photo": photo, "reason": photo.refusal_message()}
+            )
         if not is_usable(photo):
             problems.append(
                 _("The usage terms of “%(photo)s” expired on %(date)s.")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from media_credits import renditions, upload, usage
+from media_credits import renditions, tasks, upload, usage
 from media_credits.forms import (
     CREDIT_FIELDS,
     PhotoChangeForm,
@@ -22,6 +22,8 @@ from media_credits.models import Photo, Photographer
 from newsroom.admin import NamedAdminMixin, NameForms
 
 THUMBNAIL_WIDTH = 480
+#: How many of the uploader's latest photos the upload page lists with their state.
+RECENT_UPLOADS = 100
 #: Django's own permission to change user accounts: superusers and user managers.
 USER_MANAGER_PERMISSION = "auth.change_user"
 
@@ -72,6 +74,7 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
     list_display = (
         "thumbnail",
         "caption_or_untitled",
+        "state",
         "photographer",
         "credit",
         "taken_on",
@@ -80,7 +83,12 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
         "uploaded_at",
     )
     list_display_links = ("thumbnail", "caption_or_untitled")
-    list_filter = ("usage_terms", ("taken_on", admin.DateFieldListFilter), "uploaded_at")
+    list_filter = (
+        "state",
+        "usage_terms",
+        ("taken_on", admin.DateFieldListFilter),
+        "uploaded_at",
+    )
     list_select_related = ("photographer", "uploaded_by")
     search_fields = (
         "caption_ru",
@@ -201,12 +209,18 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
         taken_on = _search_date(search_term)
         if taken_on is not None:
             found |= queryset.filter(taken_on=taken_on)
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # The pickers of articles offer only photos the worker has finished.
+            found = found.ready()
         return found, may_have_duplicates
 
     # --- Columns and read-only fields --------------------------------------------------
 
     @admin.display(description=_("photo"))
     def thumbnail(self, obj):
+        if not obj.is_ready():
+            return obj.get_state_display()
         return format_html(
             '<img src="{}" width="96" height="{}" alt="" loading="lazy">',
             self._preview_url(obj),
@@ -221,6 +235,10 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
     def preview(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        if obj.state == Photo.State.PENDING:
+            return _("Being processed: reload the page in a moment.")
+        if obj.state == Photo.State.REFUSED:
+            return _("Refused: %(reason)s") % {"reason": obj.refusal_message()}
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="" style="max-width:100%;height:auto">',
             self._preview_url(obj),
@@ -230,6 +248,8 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("image"))
     def image_details(self, obj):
+        if not obj.image:
+            return obj.original_name or "—"
         return format_html(
             '{} × {} px, {} — <a href="{}">{}</a>',
             obj.width,
@@ -281,34 +301,47 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
         if request.method == "POST":
             form = PhotoUploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
-                photos, refusals = upload.save_uploads(
+                photos, refusals = upload.accept_uploads(
                     form.cleaned_data["files"], shared=form.shared_fields(), user=request.user
                 )
+                tasks.enqueue(photos)
                 if photos:
                     for refusal in refusals:
                         self.message_user(request, _refusal_text(refusal), messages.ERROR)
                     self.message_user(
                         request,
                         ngettext(
-                            "%(count)d photo uploaded. Check the captions, alt text and credits.",
-                            "%(count)d photos uploaded. Check the captions, alt text and credits.",
+                            "%(count)d photo accepted. It is being checked and prepared: its "
+                            "state shows below. Then check its caption, alt text and credit.",
+                            "%(count)d photos accepted. They are being checked and prepared: "
+                            "their states show below. Then check the captions, alt text and "
+                            "credits.",
                             len(photos),
                         )
                         % {"count": len(photos)},
                         messages.SUCCESS,
                     )
-                    changelist = reverse("admin:media_credits_photo_changelist")
-                    ids = ",".join(str(photo.pk) for photo in photos)
-                    return HttpResponseRedirect(f"{changelist}?id__in={ids}")
+                    # A plain reload of the page shows each file's progress.
+                    return HttpResponseRedirect(reverse("admin:media_credits_photo_upload"))
         else:
             photographer = getattr(request.user, "photographer", None)
             form = PhotoUploadForm(initial={"photographer": photographer}, user=request.user)
+        recent = list(
+            Photo.objects.filter(uploaded_by=request.user)
+            .select_related("photographer")
+            .order_by("-uploaded_at", "-id")[:RECENT_UPLOADS]
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Upload photos"),
             "opts": self.opts,
             "form": form,
             "refusals": [_refusal_text(refusal) for refusal in refusals],
+            "recent_uploads": [
+                (photo, self._preview_url(photo) if photo.is_ready() else "")
+                for photo in recent
+            ],
+            "has_pending": any(photo.state == Photo.State.PENDING for photo in recent),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/media_credits/photo/upload.html", context)
@@ -318,7 +351,7 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
             raise PermissionDenied
         # Only a photo id is a choice: the autocomplete widget cannot render anything else.
         data = request.GET if request.GET.get("photo", "").isdigit() else None
-        form = PhotoPickerForm(data, admin_site=self.admin_site)
+        form = PhotoPickerForm(data, admin_site=self.admin_site)  # ready photos only
         if form.is_bound and form.is_valid():
             return redirect("admin:media_credits_photo_change", form.cleaned_data["photo"].pk)
         context = {

@@ -240,7 +240,7 @@ class PhotoPickerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["photo"] = forms.ModelChoiceField(
             label=_("Photo"),
-            queryset=Photo.objects.all(),
+            queryset=Photo.objects.ready(),
             widget=AutocompleteSelect(Rendition._meta.get_field("photo"), admin_site),
             help_text=_("Type words of the caption, the photographer's name or a date."),
         )

@@ -1,9 +1,12 @@
 """Checking and cleaning image files from photographers: every byte of them is untrusted.
 
-``clean_image`` decodes the whole image (a truncated JPEG passes ``Image.open`` and
-``verify``), walks every frame under the pixel limits, applies the EXIF orientation and
-returns a still copy without EXIF, IPTC, XMP or any location data, plus the metadata
-worth keeping as plain text.
+Two stages. ``check_header`` runs in the upload request: it reads the header only (type,
+pixel dimensions, frame count) and decodes nothing, so a batch of large files answers at
+once. ``clean_image`` runs in the worker: it decodes the whole image (a truncated JPEG
+passes ``Image.open`` and ``verify``), walks every frame under the pixel limits, applies
+the EXIF orientation and returns a still copy without EXIF, IPTC, XMP or any location
+data, the metadata worth keeping as plain text, and a reduced upright copy to make the
+renditions from.
 """
 
 import datetime as dt
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from PIL import ExifTags, Image, IptcImagePlugin, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
@@ -71,12 +74,40 @@ _XMP_FIELDS = {
 _MAX_TEXT = 2000
 
 
+# Refusal reasons: message ids, translated when shown (a worker has no request language;
+# Photo.refusal_reason stores the id and Photo.refusal_params its parameters).
+FILE_TOO_BIG = gettext_noop("The file is larger than %(limit)d MB.")
+FILE_EMPTY = gettext_noop("The file is empty.")
+NOT_AN_IMAGE = gettext_noop("This is not a JPEG, PNG, WebP or GIF image.")
+CORRUPT = gettext_noop("The image is corrupt or truncated.")
+TOO_MANY_PIXELS = gettext_noop("The image is too large: at most %(limit)s megapixels per frame.")
+NO_PIXELS = gettext_noop("The image has no pixels.")
+TOO_MANY_FRAMES = gettext_noop("The animation has more than %(limit)d frames.")
+ANIMATION_TOO_LARGE = gettext_noop("The animation is too large to process.")
+
+
 class ImageRefused(Exception):
     """The file is not an image the library accepts; ``message`` tells the uploader why."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+    def __init__(self, reason: str, **params):
+        super().__init__(reason % params)
+        self.reason = reason
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        return gettext(self.reason) % self.params
+
+
+@dataclass
+class Header:
+    """What the upload request learns from a file's header, without decoding it."""
+
+    image_format: str
+    extension: str
+    width: int
+    height: int
+    frames: int
 
 
 @dataclass
@@ -98,6 +129,36 @@ class CleanImage:
     height: int
     metadata: dict = field(default_factory=dict)
     prefill: Prefill = field(default_factory=Prefill)
+    #: An upright copy at least as wide as the widest rendition (often decoded at reduced
+    #: scale), and the colour profile of its pixels: what the renditions are made from.
+    working: Image.Image | None = None
+    icc_profile: bytes | None = None
+
+
+def check_header(file, *, size: int | None = None) -> Header:
+    """Refuse what the header already shows: size, type, pixel and frame limits.
+
+    Reads the header only (for a GIF, the frame headers); decodes no pixels.
+    """
+    if size is None:
+        size = file.seek(0, 2)
+    if size > settings.PHOTO_MAX_UPLOAD_BYTES:
+        raise _file_too_big()
+    if size == 0:
+        raise ImageRefused(FILE_EMPTY)
+    file.seek(0)
+    try:
+        with Image.open(file, formats=list(ACCEPTED_FORMATS)) as im:
+            image_format = "JPEG" if im.format == "MPO" else im.format
+            _check_pixels(im)
+            frames = getattr(im, "n_frames", 1)
+            if frames > settings.PHOTO_MAX_FRAMES:
+                raise _too_many_frames()
+            return Header(image_format, ACCEPTED_FORMATS[image_format], *im.size, frames)
+    except Exception as exc:
+        raise _refusal(exc) from None
+    finally:
+        file.seek(0)
 
 
 def clean_image(data: bytes) -> CleanImage:
@@ -106,44 +167,51 @@ def clean_image(data: bytes) -> CleanImage:
     Raises ImageRefused with a message for the uploader; never anything else for bad input.
     """
     if len(data) > settings.PHOTO_MAX_UPLOAD_BYTES:
-        raise ImageRefused(
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+        raise _file_too_big()
     if not data:
-        raise ImageRefused(_("The file is empty."))
+        raise ImageRefused(FILE_EMPTY)
     try:
         with Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS)) as im:
             return _clean(im, data)
-    except ImageRefused:
-        raise
-    except UnidentifiedImageError:
-        raise ImageRefused(_("This is not a JPEG, PNG, WebP or GIF image.")) from None
-    except (Image.DecompressionBombError, MemoryError):
-        raise ImageRefused(_too_large()) from None
     except Exception as exc:
-        # Pillow raises many kinds of errors on malformed input (OSError, ValueError,
-        # SyntaxError, struct.error, ...): each one means the file cannot be used.
-        logger.info("Refused an image that does not decode: %r", exc)
-        raise ImageRefused(_("The image is corrupt or truncated.")) from None
+        raise _refusal(exc) from None
 
 
-def _too_large():
-    return _("The image is too large: at most %(limit)s megapixels per frame.") % {
-        "limit": f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}"
-    }
+def _refusal(exc: BaseException) -> ImageRefused:
+    if isinstance(exc, ImageRefused):
+        return exc
+    if isinstance(exc, UnidentifiedImageError):
+        return ImageRefused(NOT_AN_IMAGE)
+    if isinstance(exc, Image.DecompressionBombError | MemoryError):
+        return _too_large()
+    # Pillow raises many kinds of errors on malformed input (OSError, ValueError,
+    # SyntaxError, struct.error, ...): each one means the file cannot be used.
+    logger.info("Refused an image that does not decode: %r", exc)
+    return ImageRefused(CORRUPT)
+
+
+def _file_too_big() -> ImageRefused:
+    return ImageRefused(FILE_TOO_BIG, limit=settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+def _too_large() -> ImageRefused:
+    return ImageRefused(TOO_MANY_PIXELS, limit=f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}")
+
+
+def _too_many_frames() -> ImageRefused:
+    return ImageRefused(TOO_MANY_FRAMES, limit=settings.PHOTO_MAX_FRAMES)
 
 
 def _check_pixels(im: Image.Image) -> int:
     width, height = im.size
     pixels = width * height
     if width < 1 or height < 1:
-        raise ImageRefused(_("The image has no pixels."))
+        raise ImageRefused(NO_PIXELS)
     for tile in im.tile or ():
         x0, y0, x1, y1 = tile[1]
         pixels = max(pixels, (x1 - x0) * (y1 - y0))
     if pixels > settings.PHOTO_MAX_PIXELS:
-        raise ImageRefused(_too_large())
+        raise _too_large()
     return pixels
 
 
@@ -152,6 +220,26 @@ def _clean(im: Image.Image, data: bytes) -> CleanImage:
     # library keeps the first picture, as of any other multi-frame file.
     image_format = "JPEG" if im.format == "MPO" else im.format
     decoded = _check_pixels(im)
+    icc_profile = im.info.get("icc_profile")
+    width, height = im.size
+    if image_format == "JPEG":
+        orientation = _orientation(_exif_orientation(im))
+        if orientation == 1:
+            content = _stripped_jpeg(data, im.size)
+            if content is not None:
+                # The stored file is the upload without its metadata: no re-encoding. The
+                # decode runs over every byte of the entropy-coded data at a reduced scale
+                # (JPEG draft mode), so truncation and corruption show as they would at
+                # full scale, at a quarter of the cost and memory.
+                im.draft(None, _working_size(im.size))
+                im.load()
+                metadata, prefill, _orientation_again = _read_metadata(im)
+                metadata = {"format": image_format, "frames": 1, **metadata}
+                working = im.copy()
+                return CleanImage(
+                    content, image_format, "jpg", width, height, metadata, prefill,
+                    working, icc_profile,
+                )  # fmt: skip
     im.load()  # Decodes every byte of the first frame: truncation and corruption show here.
     metadata, prefill, orientation = _read_metadata(im)
     if getattr(im, "is_animated", False):
@@ -160,20 +248,47 @@ def _clean(im: Image.Image, data: bytes) -> CleanImage:
     else:
         first, frames = im, 1
     metadata = {"format": image_format, "frames": frames, **metadata}
-
-    if image_format == "JPEG" and orientation == 1:
-        content = _stripped_jpeg(data, first.size)
-        if content is not None:
-            width, height = first.size
-            return CleanImage(content, image_format, "jpg", width, height, metadata, prefill)
-
     if orientation in _TRANSPOSE:
-        first = first.transpose(_TRANSPOSE[orientation])
-    content = _encode_still(first, image_format, im.info.get("icc_profile"))
+        upright = first.transpose(_TRANSPOSE[orientation])
+        if first is not im:
+            first.close()
+        im.close()  # frees the unrotated pixels before the upright ones are encoded
+        first = upright
+    content = _encode_still(first, image_format, icc_profile)
     width, height = first.size
+    working = _reduced(first, _working_size(first.size)[0])
+    if working is im:
+        working = im.copy()
     return CleanImage(
-        content, image_format, ACCEPTED_FORMATS[image_format], width, height, metadata, prefill
-    )
+        content, image_format, ACCEPTED_FORMATS[image_format], width, height, metadata, prefill,
+        working, icc_profile,
+    )  # fmt: skip
+
+
+def _working_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size the renditions need at least: the widest rendition, or the image's own."""
+    width, height = size
+    target = min(width, max(settings.PHOTO_RENDITION_WIDTHS))
+    return target, max(1, height * target // width)
+
+
+def _reduced(im: Image.Image, width: int) -> Image.Image:
+    """``im`` shrunk by a whole factor (a fast box filter), still at least ``width`` wide."""
+    factor = im.width // width
+    if factor < 2:
+        return im
+    try:
+        return im.reduce(factor)
+    except ValueError:  # modes reduce() does not support (palette, 1-bit, 16-bit)
+        return im
+
+
+def _exif_orientation(im: Image.Image):
+    try:
+        return im.getexif().get(ORIENTATION_TAG)
+    except Exception:
+        logger.debug("Unreadable EXIF ignored", exc_info=True)
+        return 1
 
 
 def _walk_frames(im: Image.Image, decoded: int) -> int:
@@ -186,13 +301,10 @@ def _walk_frames(im: Image.Image, decoded: int) -> int:
             return frame + 1
         frame += 1
         if frame >= settings.PHOTO_MAX_FRAMES:
-            raise ImageRefused(
-                _("The animation has more than %(limit)d frames.")
-                % {"limit": settings.PHOTO_MAX_FRAMES}
-            )
+            raise _too_many_frames()
         decoded += _check_pixels(im)
         if decoded > settings.PHOTO_MAX_TOTAL_PIXELS:
-            raise ImageRefused(_("The animation is too large to process."))
+            raise ImageRefused(ANIMATION_TOO_LARGE)
         im.load()
 
 

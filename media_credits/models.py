@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from media_credits.declension import genitive_credit_name
@@ -113,13 +114,24 @@ class PhotoQuerySet(models.QuerySet):
         """Photos whose usage terms have expired (before today, local date): not usable()."""
         return self.filter(usage_expires_on__lt=timezone.localdate())
 
+    def ready(self):
+        """Photos whose file the worker has checked and cleaned: the only ones to offer."""
+        return self.filter(state=Photo.State.READY)
+
     def shown_publicly(self):
         """Photos some public page shows now: stored state (public_from), usable terms."""
-        return self.filter(public_from__lte=timezone.now()).usable()
+        return self.filter(public_from__lte=timezone.now(), state=Photo.State.READY).usable()
 
 
 class Photo(CompareAndSwap, models.Model):
     extra_update_fields = ("updated_at",)
+
+    class State(models.TextChoices):
+        # An upload is stored and checked cheaply in the request; the worker decodes it,
+        # cleans it and makes its renditions (media_credits.tasks).
+        PENDING = "pending", _("processing")
+        READY = "ready", _("ready")
+        REFUSED = "refused", _("refused")
 
     class UsageTerms(models.TextChoices):
         STAFF = "staff", _("staff photo")
@@ -190,6 +202,20 @@ class Photo(CompareAndSwap, models.Model):
     public_from = models.DateTimeField(
         _("public from"), null=True, blank=True, editable=False, db_index=True
     )
+    # Photos made by other code than the upload form (imports, benchmarks) are ready as
+    # they are; uploads start pending.
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.READY, editable=False
+    )
+    # Why the worker refused the file: a message id of media_credits.images, with its
+    # parameters, translated when shown (refusal_message()).
+    refusal_reason = models.CharField(_("reason refused"), max_length=300, blank=True)
+    refusal_params = models.JSONField(default=dict, blank=True, editable=False)
+    original_name = models.CharField(_("uploaded file name"), max_length=255, blank=True)
+    # The language the uploader typed the shared caption and credit in: the file's own
+    # IPTC/XMP values fill that language's empty fields when the worker reads them.
+    upload_language = models.CharField(max_length=10, blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -215,9 +241,11 @@ class Photo(CompareAndSwap, models.Model):
         constraints = [
             models.CheckConstraint(
                 # Each term is false, never NULL, for a missing credit: a CHECK that
-                # evaluates to NULL lets the row in.
+                # evaluates to NULL lets the row in. A pending upload may still get its
+                # credit from the file's IPTC/XMP; the worker refuses it if none comes.
                 condition=(
-                    Q(photographer__isnull=False)
+                    Q(state__in=["pending", "refused"])
+                    | Q(photographer__isnull=False)
                     | Q(credit_ru__isnull=False, credit_ru__gt="")
                     | Q(credit_kk__isnull=False, credit_kk__gt="")
                     | Q(credit_en__isnull=False, credit_en__gt="")
@@ -227,6 +255,10 @@ class Photo(CompareAndSwap, models.Model):
                     "Choose a photographer or enter an agency or handout credit."
                 ),
             )
+        ]
+        indexes = [
+            models.Index(fields=["state"], name="photo_pending_idx", condition=Q(state="pending")),
+            models.Index(fields=["uploaded_by", "-uploaded_at"], name="photo_uploads_idx"),
         ]
 
     def __str__(self):
@@ -248,12 +280,22 @@ class Photo(CompareAndSwap, models.Model):
         """Instance twin of PhotoQuerySet.visible_to()."""
         return user.has_perm("media_credits.choose_photo") or self.is_owned_by(user)
 
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+    def refusal_message(self) -> str:
+        """Why the file was refused, in the active language ("" when it was not)."""
+        if not self.refusal_reason:
+            return ""
+        return gettext(self.refusal_reason) % self.refusal_params
+
     def is_shown_publicly(self, *, now=None) -> bool:
         """Instance twin of PhotoQuerySet.shown_publicly()."""
         now = now or timezone.now()
         expires = self.usage_expires_on
         return (
-            self.public_from is not None
+            self.state == self.State.READY
+            and self.public_from is not None
             and self.public_from <= now
             and (expires is None or expires >= timezone.localdate(now))
         )
@@ -296,6 +338,21 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.photo_id} {self.width_requested} {self.image_format}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running photo worker, alive until ``expires_at`` unless it says so again.
+
+    A worker killed with SIGKILL leaves its task RUNNING forever (django-tasks has no
+    reaper): once its heartbeat expires, media_credits.tasks.recover() re-enqueues the
+    photos it was processing.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.worker_id
 
 
 @receiver(post_delete, sender=Photo)

@@ -1,4 +1,10 @@
-"""Saving uploaded files as photos: each file is saved or refused on its own."""
+"""Saving uploaded files as photos: each file is accepted or refused on its own.
+
+The upload request checks each file's header and stores it as a pending photo
+(``accept_uploads``); the worker decodes, cleans and prefills it and makes its
+renditions (``process_upload``, run by media_credits.tasks), leaving it ready or refused
+with the reason.
+"""
 
 import datetime as dt
 import logging
@@ -9,14 +15,20 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import F, Q
+from django.utils.translation import gettext_noop
 
-from media_credits.images import CleanImage, ImageRefused, clean_image
+from media_credits import renditions
+from media_credits.images import CleanImage, ImageRefused, check_header, clean_image
 from media_credits.models import Photo, Photographer
 from newsroom.slugs import latin_slug
 
 logger = logging.getLogger(__name__)
+
+NO_CREDIT = gettext_noop(
+    "No photographer or credit: choose a photographer or enter a credit for it."
+)
+FILE_LOST = gettext_noop("The file was lost before it could be checked; upload it again.")
 
 
 @dataclass
@@ -38,36 +50,53 @@ class Refusal:
     reason: str
 
 
-def save_uploads(files, *, shared: SharedFields, user) -> tuple[list[Photo], list[Refusal]]:
-    """Save every acceptable file as a Photo; list the others with the reason."""
+def accept_uploads(files, *, shared: SharedFields, user) -> tuple[list[Photo], list[Refusal]]:
+    """Store every file that passes the cheap checks as a pending Photo; list the others.
+
+    Decodes nothing: the worker (media_credits.tasks) does the rest, so a batch of large
+    files answers at once. The caller enqueues the pending photos.
+    """
     photos, refusals = [], []
     for uploaded in files:
         file_name = PurePath(uploaded.name or "").name
         try:
-            photos.append(save_upload(uploaded, shared=shared, user=user))
+            photos.append(accept_upload(uploaded, shared=shared, user=user))
         except ImageRefused as exc:
-            refusals.append(Refusal(file_name, str(exc.message)))
+            refusals.append(Refusal(file_name, exc.message))
         finally:
             uploaded.close()
     return photos, refusals
 
 
-def save_upload(uploaded, *, shared: SharedFields, user) -> Photo:
-    """Check one file and save it as a Photo; raises ImageRefused and leaves nothing behind."""
-    limit = settings.PHOTO_MAX_UPLOAD_BYTES
-    if uploaded.size is not None and uploaded.size > limit:
-        # Checked before reading: the bytes never reach memory.
-        raise ImageRefused(_("The file is larger than %(limit)d MB.") % {"limit": limit // 1048576})
-    image = clean_image(uploaded.read())
-    photo = build_photo(image, shared=shared, user=user)
-    if photo.photographer is None and not getattr(photo, f"credit_{shared.language}"):
-        raise ImageRefused(
-            _("No photographer or credit: choose a photographer or enter a credit for it.")
-        )
-    stem = latin_slug(PurePath(uploaded.name or "").stem, max_length=60) or "photo"
-    # Originals are served without Django: a random part keeps unpublished photos unguessable.
-    name = f"{stem}-{secrets.token_urlsafe(12)}.{image.extension}"
-    photo.image.save(name, ContentFile(image.content), save=False)
+def accept_upload(uploaded, *, shared: SharedFields, user) -> Photo:
+    """Check one file's header and store it as a pending Photo; raises ImageRefused."""
+    # The size is checked before reading: an oversized file's bytes never reach memory.
+    header = check_header(uploaded, size=uploaded.size)
+    file_name = PurePath(uploaded.name or "").name
+    lang = shared.language
+    photo = Photo(
+        state=Photo.State.PENDING,
+        original_name=file_name[:255],
+        upload_language=lang,
+        taken_on=shared.taken_on,
+        usage_terms=shared.usage_terms,
+        usage_expires_on=shared.usage_expires_on,
+        uploaded_by=user,
+        updated_by=user,
+        # As the header says; the worker writes the upright size.
+        width=header.width,
+        height=header.height,
+        image_format=header.image_format,
+        metadata={"format": header.image_format, "frames": header.frames},
+    )
+    setattr(photo, f"caption_{lang}", shared.caption)
+    # Photographer and credit are one choice: a file's stale agency credit must not
+    # attach itself to the photographer the uploader chose (see apply_prefill).
+    photo.photographer = shared.photographer
+    setattr(photo, f"credit_{lang}", shared.credit)
+    # Originals are served without Django: a random part keeps unpublished photos
+    # unguessable. A large upload is a temporary file, which the storage moves.
+    photo.image.save(_file_name(file_name, header.extension), uploaded, save=False)
     try:
         with transaction.atomic():
             photo.save()
@@ -78,37 +107,155 @@ def save_upload(uploaded, *, shared: SharedFields, user) -> Photo:
     return photo
 
 
-def build_photo(image: CleanImage, *, shared: SharedFields, user) -> Photo:
-    """An unsaved Photo: the shared fields first, the file's IPTC/XMP where they are empty."""
-    lang = shared.language
-    prefill = image.prefill
-    photo = Photo(
-        taken_on=shared.taken_on or prefill.taken_on,
-        usage_terms=shared.usage_terms,
-        usage_expires_on=shared.usage_expires_on,
-        uploaded_by=user,
-        updated_by=user,
-        width=image.width,
-        height=image.height,
-        image_format=image.image_format,
-        metadata=image.metadata,
+def process_upload(photo_id: int) -> Photo | None:
+    """The worker's part of an upload: decode, check, clean, prefill, make the renditions.
+
+    Idempotent: a photo that is no longer pending is left alone, so a task run twice (a
+    worker restarted mid-task) does no harm. Returns the photo, ready or refused, or None
+    if there was nothing to do.
+    """
+    photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).first()
+    if photo is None:
+        return None
+    raw_name = photo.image.name
+    storage = photo.image.storage
+    try:
+        try:
+            with storage.open(raw_name, "rb") as f:
+                data = f.read()
+        except OSError:
+            raise ImageRefused(FILE_LOST) from None
+        image = clean_image(data)
+        del data
+        apply_prefill(photo, image)
+        if not _has_credit(photo):
+            raise ImageRefused(NO_CREDIT)
+    except ImageRefused as exc:
+        return _refuse(photo, exc)
+
+    # Files first, the row last: a crash in between leaves a file no row names, never a
+    # ready row without its files.
+    name = storage.save(
+        photo.image.field.generate_filename(
+            photo, _file_name(photo.original_name, image.extension)
+        ),
+        ContentFile(image.content),
     )
-    setattr(photo, f"caption_{lang}", shared.caption or prefill.caption)
-    if shared.photographer is not None or shared.credit:
-        # Photographer and credit are one choice: a file's stale agency credit must not
-        # attach itself to the photographer the uploader chose.
-        photo.photographer = shared.photographer
-        setattr(photo, f"credit_{lang}", shared.credit)
-    else:
+    photo.width, photo.height = image.width, image.height
+    made = renditions.make_renditions(
+        image.working,
+        icc_profile=image.icc_profile,
+        size=(image.width, image.height),
+        widths=renditions.rendition_widths(photo),
+    )
+    image.working = None
+    for width, image_format, content, size in made:
+        renditions.store_rendition(
+            photo, width=width, image_format=image_format, content=content, size=size
+        )
+
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo.pk, state=Photo.State.PENDING, image=raw_name)
+            .first()
+        )
+        if current is None:  # finished by another run meanwhile
+            storage.delete(name)
+            return None
+        # Someone may have edited the pending photo: the file fills only what is empty.
+        changed = apply_prefill(current, image)
+        if not _has_credit(current):
+            storage.delete(name)
+            return _refuse(current, ImageRefused(NO_CREDIT))
+        Photo.objects.filter(pk=current.pk).update(
+            image=name,
+            state=Photo.State.READY,
+            width=image.width,
+            height=image.height,
+            image_format=image.image_format,
+            metadata=image.metadata,
+            taken_on=current.taken_on,
+            photographer=current.photographer,
+            # An open change form must not silently undo what the file filled in.
+            version=F("version") + (1 if changed else 0),
+            **{
+                f"{field}_{code}": getattr(current, f"{field}_{code}")
+                for field in ("caption", "credit")
+                for code, _name in settings.LANGUAGES
+            },
+        )
+    storage.delete(raw_name)
+    current.refresh_from_db()
+    return current
+
+
+def save_upload(uploaded, *, shared: SharedFields, user) -> Photo:
+    """Check, store and process one file at once: a ready Photo, or ImageRefused.
+
+    For commands and the demo, which need the photo ready before they go on; the
+    upload form enqueues instead. A refused file leaves nothing behind.
+    """
+    photo = accept_upload(uploaded, shared=shared, user=user)
+    process_upload(photo.pk)
+    photo.refresh_from_db()
+    if photo.state != Photo.State.READY:
+        refusal = ImageRefused(photo.refusal_reason or FILE_LOST, **photo.refusal_params)
+        photo.delete()
+        raise refusal
+    return photo
+
+
+def apply_prefill(photo: Photo, image: CleanImage) -> bool:
+    """Fill the photo's empty fields from the file's IPTC/XMP; True if any changed.
+
+    What the uploader typed for the batch wins over the files' own values.
+    """
+    lang = photo.upload_language or settings.LANGUAGE_CODE
+    prefill = image.prefill
+    changed = False
+    if photo.taken_on is None and prefill.taken_on:
+        photo.taken_on, changed = prefill.taken_on, True
+    if not getattr(photo, f"caption_{lang}") and prefill.caption:
+        setattr(photo, f"caption_{lang}", prefill.caption)
+        changed = True
+    if not _has_credit(photo):
         # A by-line names a photographer only the uploader may credit: a photographer's
         # file cannot credit a colleague by carrying their name.
         photo.photographer = match_photographer(
-            prefill.byline, among=Photographer.objects.creditable_by(user)
+            prefill.byline, among=Photographer.objects.creditable_by(photo.uploaded_by)
         )
         byline = "" if photo.photographer else prefill.byline
         credit = " / ".join(part for part in (byline, prefill.credit) if part)
         setattr(photo, f"credit_{lang}", credit[:300])
+        changed = changed or bool(photo.photographer or credit)
+    return changed
+
+
+def _has_credit(photo: Photo) -> bool:
+    credits = (getattr(photo, f"credit_{code}") for code, _name in settings.LANGUAGES)
+    return photo.photographer_id is not None or any(credits)
+
+
+def _refuse(photo: Photo, refusal: ImageRefused) -> Photo:
+    """Mark a pending photo refused with the reason and delete its file."""
+    raw_name = photo.image.name
+    refused = Photo.objects.filter(pk=photo.pk, state=Photo.State.PENDING).update(
+        state=Photo.State.REFUSED,
+        refusal_reason=refusal.reason,
+        refusal_params=refusal.params,
+        image="",
+    )
+    if refused and raw_name:
+        photo.image.storage.delete(raw_name)
+    logger.info("Photo %s refused: %s", photo.pk, refusal)
+    photo.refresh_from_db()
     return photo
+
+
+def _file_name(original: str, extension: str) -> str:
+    stem = latin_slug(PurePath(original or "").stem, max_length=60) or "photo"
+    return f"{stem}-{secrets.token_urlsafe(12)}.{extension}"
 
 
 def match_photographer(byline: str, *, among=None) -> Photographer | None:

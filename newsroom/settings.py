@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "reversion",
     "reversion_compare",
+    "django_tasks",  # background photo work (see TASKS)
+    "django_tasks_db",
     "newsroom",
     "articles",
     "media_credits",
@@ -379,6 +381,13 @@ PHOTO_MAX_FRAMES = env_int("PHOTO_MAX_FRAMES", 1000)
 PHOTO_MAX_TOTAL_PIXELS = env_int("PHOTO_MAX_TOTAL_PIXELS", 600_000_000)
 PHOTO_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 PHOTO_RENDITION_FORMATS = ("webp", "jpeg")
+# --- Background photo work (django-tasks, database backend) -------------------------------
+# Uploads are checked cheaply in the request; the full decode, metadata and renditions run
+# in `manage.py photo_worker` (django_tasks_db's db_worker with a heartbeat and recovery
+# of tasks whose worker died). Tests run the same tasks at enqueue time
+# (tests/settings.py) except those about the worker, which start a real one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- End of background photo work -------------------------------------------------------
 # A batch of 30 photos from an event must fit in one request.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 

@@ -24,3 +24,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Photo tasks run when enqueued, through the same task function the worker runs; the
+# worker's own tests (tests/media_credits/test_worker.py) switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,6 +1,7 @@
 from io import BytesIO
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -22,6 +23,15 @@ REFUSED = {
     "bomb_dimensions.gif": "too large",
     "bomb_frame_extents.gif": "too large",
     "bomb_ztxt_chunk.png": "corrupt or truncated",
+}
+#: Refused by the worker: their headers pass, so the upload accepts them, and the full
+#: decode refuses them. The others in REFUSED are refused in the upload request.
+REFUSED_BY_WORKER = {
+    "truncated.jpg",
+    "truncated.png",
+    "truncated_end_chunk.png",
+    "corrupt_data_stream.png",
+    "bomb_frame_extents.gif",
 }
 ACCEPTED = [p for p in IMAGE_FILES if p.name not in REFUSED]
 UPLOAD_URL = "admin:media_credits_photo_upload"
@@ -48,6 +58,20 @@ def refusals(response) -> list[str]:
     if response.context and response.context.get("refusals"):
         return [str(r) for r in response.context["refusals"]]
     return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def upload_page_states(client) -> dict[str, str]:
+    """The uploader's latest uploads as the upload page shows them: {file name: state}."""
+    page = client.get(reverse(UPLOAD_URL))
+    assert page.status_code == 200
+    doc = lxml.html.fromstring(page.content)
+    rows = doc.xpath("//div[@id='recent-uploads']//tbody/tr")
+    return {
+        row.xpath("./td[1]")[0].text_content().strip(): " ".join(
+            row.xpath("./td[2]")[0].text_content().split()
+        )
+        for row in rows
+    }
 
 
 def stored_files(settings) -> list[Path]:

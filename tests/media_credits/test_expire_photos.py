@@ -29,7 +29,7 @@ def expire_photos(*args) -> str:
 
 
 @pytest.fixture
-def served(client, public_photo, time_machine):
+def served(client, public_photo, time_machine, django_capture_on_commit_callbacks):
     """Photos a published article shows, each served once through its signed URL.
 
     ``expiring`` may be used until EXPIRES_ON, ``lasting`` has no expiry; returns
@@ -39,6 +39,9 @@ def served(client, public_photo, time_machine):
     made = {}
     for name, expires_on in (("expiring", EXPIRES_ON), ("lasting", None)):
         photo = public_photo(usage_expires_on=expires_on)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Only what is served below: the worker made every rendition at upload.
+            renditions.remove_renditions([photo.pk])
         url = renditions.rendition_url(photo, width=480, image_format="jpeg")
         response = client.get(url)
         assert response.status_code == 302

@@ -46,8 +46,29 @@ def test_every_accepted_test_image_gets_all_renditions(make_photo, path):
             assert b"GPS" not in im.raw and "icc_profile" not in im.info
 
 
+def without_renditions(photo: Photo) -> Photo:
+    """The photo after its renditions were removed (the worker made them all)."""
+    renditions.remove_renditions([photo.pk])
+    assert not Rendition.objects.filter(photo=photo).exists()
+    return photo
+
+
+def test_the_worker_makes_every_rendition_the_public_pages_use(make_photo):
+    photo = make_photo()  # 2000 x 1000
+
+    made = {
+        (r.width_requested, r.image_format): (r.width, r.height) for r in photo.renditions.all()
+    }
+
+    assert made == {
+        (width, image_format): (width, width // 2)
+        for width in (480, 800, 1200, 1600)
+        for image_format in ("webp", "jpeg")
+    }
+
+
 def test_a_rendition_is_made_once_and_reused(make_photo):
-    photo = make_photo()
+    photo = without_renditions(make_photo())
 
     first = renditions.get_rendition(photo, width=800, image_format="webp")
     again = renditions.get_rendition(photo, width=800, image_format="webp")
@@ -58,7 +79,7 @@ def test_a_rendition_is_made_once_and_reused(make_photo):
 
 
 def test_a_width_or_format_outside_the_list_is_refused(make_photo):
-    photo = make_photo()
+    photo = without_renditions(make_photo())
 
     for width, image_format in ((801, "webp"), (800, "png"), (10_000, "jpeg")):
         with pytest.raises(renditions.UnknownRendition):
@@ -116,7 +137,7 @@ def test_large_icc_profile_is_not_copied_into_renditions(make_photo):
 
 
 def test_rendition_view_redirects_to_the_stored_file_and_reuses_it(client, public_photo):
-    photo = public_photo()
+    photo = without_renditions(public_photo())
     url = renditions.rendition_url(photo, width=480, image_format="jpeg")
 
     first = client.get(url)
@@ -136,10 +157,11 @@ def test_rendition_view_needs_the_signature(client, public_photo):
     )
     other = public_photo()
     borrowed = renditions.rendition_url(other, width=480, image_format="jpeg").split("?")[1]
+    without_renditions(photo)
 
     assert client.get(path).status_code == 404
     assert client.get(f"{path}?{borrowed}").status_code == 404
-    assert Rendition.objects.count() == 0
+    assert not Rendition.objects.filter(photo=photo).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -150,6 +172,9 @@ def test_two_concurrent_first_requests_make_one_rendition(settings, editor):
     photo = save_upload(
         pillow_file(size=(3000, 2000)), shared=SharedFields(language="ru", credit="ТАСС"), user=None
     )
+    # The worker made them all; these first requests come after they were removed.
+    renditions.remove_renditions([photo.pk])
+    assert not Rendition.objects.filter(photo=photo).exists()
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -201,7 +226,7 @@ def render_picture(photo: Photo, extra: str = "") -> Tags:
 
 
 def test_picture_tag_renders_srcsets_sizes_dimensions_alt_and_lazy_loading(make_photo):
-    photo = make_photo()  # 2000 x 1000
+    photo = without_renditions(make_photo())  # 2000 x 1000
     photo.alt_text_ru = "Президент <встречает> гостей"
     photo.save()
 
@@ -238,7 +263,7 @@ def test_picture_tag_offers_no_width_beyond_the_original(make_photo):
 
 
 def test_picture_tag_links_stored_renditions_directly(make_photo):
-    photo = make_photo()
+    photo = without_renditions(make_photo())
     stored = renditions.get_rendition(photo, width=800, image_format="webp")
 
     srcset = render_picture(photo).find("source").get("srcset")
@@ -278,7 +303,7 @@ def test_rendition_view_serves_only_while_a_public_page_shows_the_photo(client, 
 
 
 def test_rendition_view_answers_404_when_the_original_is_missing(client, public_photo):
-    photo = public_photo()
+    photo = without_renditions(public_photo())
     Path(photo.image.path).unlink()
     url = renditions.rendition_url(photo, width=800, image_format="webp")
     assert client.get(url).status_code == 404

@@ -1,22 +1,27 @@
 import datetime as dt
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageChops, ImageStat
 
-from media_credits.models import Photo, Photographer
+from media_credits import renditions
+from media_credits.models import Photo, Photographer, Rendition
 from tests.media_credits.conftest import (
     IMAGE_FILES,
     IMAGES,
     REFUSED,
+    REFUSED_BY_WORKER,
+    UPLOAD_URL,
     latest_photo,
     pillow_file,
     refusals,
     sample_file,
     stored_files,
     upload,
+    upload_page_states,
 )
 
 ROTATED = [
@@ -54,7 +59,17 @@ def test_every_test_image_gets_its_expected_outcome_from_the_upload_form(
 ):
     response = upload(photographer_client, sample_file(path), photographer=staff_photographer.pk)
 
-    if path.name in REFUSED:
+    if path.name in REFUSED_BY_WORKER:
+        # The header passes: accepted at once, then refused by the worker's full decode.
+        assert response.status_code == 302
+        photo = latest_photo()
+        assert photo.state == Photo.State.REFUSED
+        assert REFUSED[path.name] in photo.refusal_message()
+        assert not photo.image
+        shown = upload_page_states(photographer_client)
+        assert shown == {path.name: f"Refused: {photo.refusal_message()}"}
+        assert stored_files(settings) == []
+    elif path.name in REFUSED:
         assert response.status_code == 200
         lines = refusals(response)
         assert len(lines) == 1
@@ -63,14 +78,22 @@ def test_every_test_image_gets_its_expected_outcome_from_the_upload_form(
         assert stored_files(settings) == []
     else:
         assert response.status_code == 302, refusals(response)
+        assert response["Location"] == reverse(UPLOAD_URL)
         photo = latest_photo()
-        assert response["Location"].endswith(f"?id__in={photo.pk}")
+        assert photo.state == Photo.State.READY
+        assert upload_page_states(photographer_client) == {path.name: "Ready"}
         stored = open_stored(photo)
         assert (photo.width, photo.height) == stored.size
         assert getattr(stored, "n_frames", 1) == 1
         assert stored.format == photo.image_format
         with photo.image.open("rb") as f:
             assert_no_location_data(f.read())
+        # The worker made every rendition the public pages use; the upload as it came
+        # (with its metadata) is gone.
+        made = list(Rendition.objects.filter(photo=photo))
+        assert len(made) == 2 * len(renditions.rendition_widths(photo))
+        expected = {Path(photo.image.path), *(Path(r.file.path) for r in made)}
+        assert set(stored_files(settings)) == expected
 
 
 @pytest.mark.parametrize("path", IMAGE_FILES, ids=lambda p: p.name)
@@ -88,12 +111,20 @@ def test_every_test_image_in_a_batch_with_good_files_is_judged_on_its_own(
 
     assert response.status_code == 200
     expected = 2 if path.name in REFUSED else 3
-    assert Photo.objects.count() == expected
+    assert Photo.objects.ready().count() == expected
+    states = upload_page_states(photographer_client)
+    assert states["first.jpg"] == states["last.png"] == "Ready"
     lines = refusals(response)
-    if path.name in REFUSED:
+    if path.name in REFUSED_BY_WORKER:
+        assert lines == []
+        assert states[path.name].startswith("Refused: ")
+        assert REFUSED[path.name] in states[path.name]
+    elif path.name in REFUSED:
         assert len(lines) == 1 and path.name in lines[0]
+        assert path.name not in states
     else:
         assert lines == []
+        assert states[path.name] == "Ready"
 
 
 def test_batch_with_three_bad_files_saves_the_good_ones_and_lists_the_bad_ones(
@@ -112,16 +143,26 @@ def test_batch_with_three_bad_files_saves_the_good_ones_and_lists_the_bad_ones(
         follow=True,
     )
 
-    photos = list(Photo.objects.order_by("id"))
+    photos = list(Photo.objects.ready().order_by("id"))
     assert [p.caption_ru for p in photos] == ["Пресс-конференция"] * 3
     assert [p.image_format for p in photos] == ["JPEG", "JPEG", "WEBP"]
+    # Refused in the request: the file that is no image at all.
     lines = refusals(response)
-    assert len(lines) == 3
-    assert "truncated.jpg" in lines[0] and "corrupt or truncated" in lines[0]
-    assert "report.pdf" in lines[1] and "not a JPEG, PNG, WebP or GIF" in lines[1]
-    assert "bomb_frame_extents.gif" in lines[2] and "too large" in lines[2]
-    # The next page lists the new photos for review.
-    assert list(response.context["cl"].result_list) == photos[::-1]
+    assert len(lines) == 1
+    assert "report.pdf" in lines[0] and "not a JPEG, PNG, WebP or GIF" in lines[0]
+    # The next page is the upload page: every accepted file with its outcome.
+    assert response.redirect_chain[-1][0] == reverse(UPLOAD_URL)
+    states = upload_page_states(photographer_client)
+    assert list(states) == [
+        "valid_hopper.webp",
+        "bomb_frame_extents.gif",
+        "valid_flower.jpg",
+        "truncated.jpg",
+        "valid_hopper.jpg",
+    ]
+    assert states["valid_hopper.jpg"] == states["valid_flower.jpg"] == "Ready"
+    assert "corrupt or truncated" in states["truncated.jpg"]
+    assert "too large" in states["bomb_frame_extents.gif"]
 
 
 @pytest.mark.parametrize("name", ROTATED)
@@ -370,12 +411,17 @@ def test_caption_and_credit_go_to_the_chosen_language(photographer_client):
     assert not photo.caption_ru
 
 
-def test_a_file_without_any_credit_is_refused_and_says_what_is_missing(photographer_client):
-    response = upload(photographer_client, pillow_file("nocredit.jpg"))
+def test_a_file_without_any_credit_is_refused_and_says_what_is_missing(
+    photographer_client, settings
+):
+    # Only the worker knows: the file's own IPTC/XMP might have named someone.
+    upload(photographer_client, pillow_file("nocredit.jpg"))
 
-    assert Photo.objects.count() == 0
-    assert "nocredit.jpg" in refusals(response)[0]
-    assert "photographer or credit" in refusals(response)[0]
+    assert not Photo.objects.ready().exists()
+    assert Photo.objects.get().state == Photo.State.REFUSED
+    state = upload_page_states(photographer_client)["nocredit.jpg"]
+    assert state.startswith("Refused: ") and "photographer or credit" in state
+    assert stored_files(settings) == []
 
 
 def test_iptc_keywords_are_kept_as_a_list_and_location_is_not(
