@@ -474,6 +474,10 @@ class Section(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
+        indexes = [
+            # Which articles show these photos, from the index alone (photographer page).
+            models.Index(fields=["photo", "article"], name="section_photo_article"),
+        ]
 
     def __str__(self):
         return self.subhead or str(_("Opening section"))
@@ -510,6 +514,7 @@ class GalleryPhoto(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("gallery photo")
         verbose_name_plural = _("gallery")
+        indexes = [models.Index(fields=["photo", "article"], name="gallery_photo_article")]
         constraints = [
             models.UniqueConstraint(fields=["article", "photo"], name="unique_gallery_photo")
         ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article, GalleryPhoto, Section
+from articles.views import page_of
 from media_credits.models import Photo
 
 PHOTOS_PER_PAGE = 24
@@ -58,10 +59,14 @@ def photographer_detail(request, pk: int, slug: str = ""):
     if slug != photographer.slug:
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-    articles = Article.objects.available_in(language).showing(photo_ids).newest_first()
-    articles_page = Paginator(articles, ARTICLES_PER_PAGE).get_page(
-        request.GET.get("articles_page")
+    # Newest first, never counted: the count read every article showing the photos.
+    articles = (
+        Article.objects.available_in(language)
+        .showing(photo_ids)
+        .only("published_at", f"headline_{language}", f"slug_{language}")
+        .newest_first()
     )
+    articles_page = page_of(articles, request, ARTICLES_PER_PAGE, param="articles_page")
     return render(
         request,
         "media_credits/photographer_detail.html",

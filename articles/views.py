@@ -176,14 +176,16 @@ class Page:
         return self.number + 1
 
 
-def page_of(queryset, request, per_page: int, *, max_pages: int | None = MAX_PAGES) -> Page:
+def page_of(
+    queryset, request, per_page: int, *, max_pages: int | None = MAX_PAGES, param: str = "page"
+) -> Page:
     """Page ``?page=`` of ``queryset`` (ordered) without a COUNT; Http404 past the end.
 
     A missing or malformed number is page 1. Pages past ``max_pages`` or beyond the last
     article answer 404: OFFSET costs the rows it skips, so how deep a list goes is bounded.
     """
     try:
-        number = int(request.GET.get("page", 1))
+        number = int(request.GET.get(param, 1))
     except (TypeError, ValueError):
         number = 1
     if number < 1 or (max_pages is not None and number > max_pages):

@@ -4,8 +4,9 @@
         .venv/bin/python benchmarks/profile_page.py /ru/ /ru/articles/3-x/ --requests 200
     ... --profile 30          # the 30 most expensive functions (cumulative), per URL
 
-Prints ms per request (median, p90) through django.test.Client with the site's own
-middleware, and the number of queries. A redirect is followed once to find the page.
+Prints ms per request (median, p90, min) through django.test.Client with the site's own
+middleware, the number of queries, and the median CPU time of this process (ms): on a
+busy machine the CPU time is the steadier figure. A redirect is followed once to find the page.
 The special URL ``article`` stands for the newest article in Russian, ``random`` for a
 different random public article on every request (the long tail). Use a database filled
 by ``benchmarks/workflow_reads.py`` or ``manage.py populate_bench``.
@@ -77,7 +78,7 @@ def main() -> None:
             url = response["Location"]
         return lambda: url
 
-    print(f"{'url':50} {'median':>8} {'p90':>8} {'min':>8} {'queries':>7} {'bytes':>7}")
+    print(f"{'url':50} {'median':>8} {'p90':>8} {'min':>8} {'queries':>7} {'bytes':>7} {'cpu':>8}")
     for name in args.urls:
         next_url = resolve(name)
         for _ in range(args.warmup):
@@ -93,22 +94,23 @@ def main() -> None:
         if response.status_code != 200:
             print(f"{name:50} answered {response.status_code}")
             continue
-        times = []
+        times, cpu = [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.requests):
             url = next_url()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             client.get(url)
             if profiler:
                 profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         times.sort()
         print(
             f"{name[:50]:50} {statistics.median(times):8.2f} "
             f"{times[int(len(times) * 0.9) - 1]:8.2f} {times[0]:8.2f} "
-            f"{len(queries):7d} {len(response.content):7d}"
+            f"{len(queries):7d} {len(response.content):7d} {statistics.median(cpu):8.2f}"
         )
         if profiler:
             stats = pstats.Stats(profiler)
