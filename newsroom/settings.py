@@ -417,5 +417,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 # Preview links for unpublished articles (/preview/<token>/) stop working after this.
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 3600)
 
+# Proxies in front of gunicorn that append to X-Forwarded-For: a reader's address (for
+# rate limits) is read that many entries from the right. 1 behind one nginx.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Readers' typo reports per address within the window (seconds).
+TYPO_REPORT_RATE_LIMIT = env_int("TYPO_REPORT_RATE_LIMIT", 5)
+TYPO_REPORT_RATE_WINDOW = env_int("TYPO_REPORT_RATE_WINDOW", 600)
+
 # Revisions (django-reversion): every admin save of an article, with its sections.
 ADD_REVERSION_ADMIN = True
