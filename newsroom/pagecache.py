@@ -1,6 +1,6 @@
 """A whole-page cache for anonymous readers that is never stale, on every app server.
 
-Public pages (``/<lang>/…``, robots.txt, the sitemaps) answered to a GET without a session
+Public pages (``/<lang>/…``, robots.txt, ``/sitemap*.xml``) answered to a GET without a session
 cookie are stored in the shared cache (settings.PAGE_CACHE_ALIAS, Redis in production)
 under a *generation*:
 
@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.checks import Warning, register
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -38,12 +39,11 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-#: Paths outside the language prefixes that are public pages too.
-PUBLIC_PATHS = frozenset({"/robots.txt", "/sitemap.xml", "/sitemap-news.xml"})
 #: Statuses worth storing: a page, a permanent redirect, a "not found".
 STORED_STATUSES = frozenset({200, 301, 404})
 #: The only Vary a stored page may have: the language, which is part of its key.
@@ -161,8 +161,15 @@ def next_due(now: float) -> float:
 # --- The middleware -----------------------------------------------------------------------
 
 
+def _is_root_page(path: str) -> bool:
+    """robots.txt and the sitemaps: public pages outside the language prefixes."""
+    return path == "/robots.txt" or (
+        path.startswith("/sitemap") and path.endswith(".xml") and path.count("/") == 1
+    )
+
+
 def _is_public_path(path: str) -> bool:
-    if path in PUBLIC_PATHS:
+    if _is_root_page(path):
         return True
     first = path[1:].split("/", 1)
     if len(first) < 2:
@@ -171,18 +178,72 @@ def _is_public_path(path: str) -> bool:
     return any(language == code for code, _name in settings.LANGUAGES)
 
 
-def _page_key(request, generation: int) -> str:
+class Entry(NamedTuple):
+    """A stored page: what is needed to answer without the view."""
+
+    due: float  # served only before this moment (a timestamp)
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    etag: str | None
+    last_modified: int | None
+
+
+def _page_digest(request) -> str:
     parts = [request.scheme, request.get_host(), request.path_info, request.get_full_path()]
-    if request.path_info in PUBLIC_PATHS:
+    if _is_root_page(request.path_info):
         # Outside the language prefixes the language comes from the cookie or
         # Accept-Language (LocaleMiddleware): the language chosen, not the raw header.
         parts.append(translation.get_language_from_request(request))
-    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-    return f"pagecache:page:{generation}:{digest}"
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+PAGE_PREFIX = "pagecache:page:"
+DUE_PREFIX = "pagecache:due:"
+
+
+def _page_key(generation: int, digest: str) -> str:
+    return f"{PAGE_PREFIX}{generation}:{digest}"
 
 
 def _due_key(generation: int) -> str:
-    return f"pagecache:due:{generation}"
+    return f"{DUE_PREFIX}{generation}"
+
+
+# On Redis the generation, the page stored under it and its due moment are read in one
+# round trip: a hit then costs one request to Redis.
+_LOOKUP_SCRIPT = """
+local generation = redis.call('GET', KEYS[1])
+if not generation then return false end
+return {generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2]),
+        redis.call('GET', ARGV[3] .. generation)}
+"""
+_scripts: dict[str, Script] = {}
+
+
+def _lookup(cache, digest: str) -> tuple[int | None, Entry | None, float | None]:
+    """(generation, the page's entry or None, the generation's due moment or None)."""
+    alias = settings.PAGE_CACHE_ALIAS
+    if isinstance(cache, RedisCache) and "KEY_FUNCTION" not in settings.CACHES[alias]:
+        client = cache._cache.get_client(None)
+        script = _scripts.get(alias)
+        if script is None:
+            script = _scripts[alias] = Script(client, _LOOKUP_SCRIPT)
+        found = script(
+            keys=[cache.make_key(GENERATION_KEY)],
+            args=[cache.make_key(PAGE_PREFIX), f":{digest}", cache.make_key(DUE_PREFIX)],
+            client=client,
+        )
+        if found:
+            loads = cache._cache._serializer.loads
+            entry, due = (None if value is None else loads(value) for value in found[1:])
+            return int(found[0]), entry, due
+    generation = current_generation(cache)
+    if generation is None:
+        return None, None, None
+    key, due_key = _page_key(generation, digest), _due_key(generation)
+    found = cache.get_many([key, due_key])
+    return generation, found.get(key), found.get(due_key)
 
 
 def _cache_control_directives(response) -> set[str]:
@@ -208,17 +269,6 @@ def public_cache_control() -> str:
         f"s-maxage={settings.PAGE_CACHE_CDN_SECONDS}, "
         f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
     )
-
-
-class Entry(NamedTuple):
-    """A stored page: what is needed to answer without the view."""
-
-    due: float  # served only before this moment (a timestamp)
-    status: int
-    headers: list[tuple[str, str]]
-    content: bytes
-    etag: str | None
-    last_modified: int | None
 
 
 def _entry(response, *, due: float, rendered_at: float) -> Entry:
@@ -269,32 +319,30 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 response["Cache-Control"] = "private, no-cache"
             return response
-        request.get_host()  # a host not allowed is refused (400) before any cache access
+        digest = _page_digest(request)  # a host not allowed is refused (400) here
         cache = _cache()
         try:
-            generation = current_generation(cache)
-            key, due_key = _page_key(request, generation), _due_key(generation)
-            found = cache.get_many([key, due_key])
+            generation, entry, due = _lookup(cache, digest)
         except Exception:
             logger.exception("The page cache does not answer; serving without it")
             return self.get_response(request)
+        if generation is None:
+            return self.get_response(request)
         now = time.time()
-        entry = found.get(key)
         if entry is not None and now < entry.due:
             return _answer(request, entry, state="hit")
-        due = found.get(due_key)
         if due is None or due <= now:
             # Computed before the page is rendered, so nothing the page shows can change
             # by time alone between the rendering and this moment.
             due = next_due(now)
-            self._store(cache, due_key, due)
+            self._store(cache, _due_key(generation), due)
         response = self.get_response(request)
         if request.method != "GET" or not _is_storable(response):
             return response
         rendered_at = time.time()
         entry = _entry(response, due=due, rendered_at=rendered_at)
         if rendered_at < due:
-            self._store(cache, key, entry)
+            self._store(cache, _page_key(generation, digest), entry)
         return _answer(request, entry, state="miss")
 
     @staticmethod

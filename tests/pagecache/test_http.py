@@ -115,7 +115,9 @@ def test_answers_that_set_a_cookie_are_not_stored(client, page_cache):
 
 def test_feeds_sitemaps_and_robots_are_cached(client, page_cache):
     ArticleFactory()
-    for url in ("/ru/feeds/latest.xml", "/sitemap.xml", "/sitemap-news.xml", "/robots.txt"):
+    urls = ("/ru/feeds/latest.xml", "/sitemap.xml", "/sitemap-articles.xml?p=1",
+            "/sitemap-news.xml", "/robots.txt")  # fmt: skip
+    for url in urls:
         first = fetch(client, url)
         assert first.status_code == 200, url
         assert_cached(client, url)

@@ -67,7 +67,7 @@ def test_publishing_shows_the_article_on_the_front_page_and_its_own(
 ):
     article = ArticleFactory(headline_ru="Новость дня", status=Article.Status.DRAFT)
     assert_cached(client, "/ru/")
-    lists = ("/ru/feeds/latest.xml", "/sitemap.xml", "/sitemap-news.xml")
+    lists = ("/ru/feeds/latest.xml", "/sitemap-articles.xml", "/sitemap-news.xml")
     for url in lists:
         assert f"/articles/{article.pk}-" not in assert_cached(client, url).content.decode()
     assert fetch(client, article_url(article)).status_code == 404
