@@ -7,7 +7,7 @@ from django.utils.http import http_date
 from articles import preview
 from articles.models import Article
 from newsroom import pagecache
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, trilingual_article
 from tests.pagecache.conftest import assert_cached, fetch
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,16 @@ def test_a_post_is_never_answered_from_the_cache(client, page_cache):
     answer = client.post(url)
     assert answer.status_code == 405
     assert "X-Page-Cache" not in answer.headers
+
+
+def test_a_latin_kazakh_page_comes_from_the_cached_kazakh_page_and_changes_with_it(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    article = trilingual_article()
+    latin = article.get_absolute_url("kk").replace("/kk/", "/kk-latn/", 1)
+    assert "Qazaqşa taqyryp" in assert_cached(client, latin).content.decode()
+    assert fetch(client, article.get_absolute_url("kk"))["X-Page-Cache"] == "hit"  # one entry
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline_kk = "Жаңа тақырып"
+        article.save()
+    assert "Jaña taqyryp" in fetch(client, latin).content.decode()
