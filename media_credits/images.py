@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 ORIENTATION_TAG = 0x0112
+#: Orientations whose upright image has width and height swapped.
+SWAPS_AXES = {5, 6, 7, 8}
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
@@ -224,22 +226,28 @@ def _clean(im: Image.Image, data: bytes) -> CleanImage:
     width, height = im.size
     if image_format == "JPEG":
         orientation = _orientation(_exif_orientation(im))
-        if orientation == 1:
-            content = _stripped_jpeg(data, im.size)
-            if content is not None:
-                # The stored file is the upload without its metadata: no re-encoding. The
-                # decode runs over every byte of the entropy-coded data at a reduced scale
-                # (JPEG draft mode), so truncation and corruption show as they would at
-                # full scale, at a quarter of the cost and memory.
-                im.draft(None, _working_size(im.size))
-                im.load()
-                metadata, prefill, _orientation_again = _read_metadata(im)
-                metadata = {"format": image_format, "frames": 1, **metadata}
-                working = im.copy()
-                return CleanImage(
-                    content, image_format, "jpg", width, height, metadata, prefill,
-                    working, icc_profile,
-                )  # fmt: skip
+        content = _stripped_jpeg(data, im.size, orientation)
+        if content is not None:
+            # The stored file is the upload without its metadata, not re-encoded; a
+            # rotated one keeps a single EXIF tag, its Orientation, which browsers and
+            # image viewers apply. The decode runs over every byte of the entropy-coded
+            # data at a reduced scale (JPEG draft mode), so truncation and corruption
+            # show as they would at full scale, at a fraction of the cost and memory;
+            # the reduced image is rotated, never the full one.
+            swapped = orientation in SWAPS_AXES
+            upright = (height, width) if swapped else (width, height)
+            need = _working_size(upright)
+            im.draft(None, need[::-1] if swapped else need)
+            im.load()
+            metadata, prefill, _same_orientation = _read_metadata(im)
+            metadata = {"format": image_format, "frames": 1, **metadata}
+            working = im.copy()
+            if orientation in _TRANSPOSE:
+                working = working.transpose(_TRANSPOSE[orientation])
+            return CleanImage(
+                content, image_format, "jpg", *upright, metadata, prefill,
+                working, icc_profile,
+            )  # fmt: skip
     im.load()  # Decodes every byte of the first frame: truncation and corruption show here.
     metadata, prefill, orientation = _read_metadata(im)
     if getattr(im, "is_animated", False):
@@ -281,6 +289,16 @@ def _reduced(im: Image.Image, width: int) -> Image.Image:
         return im.reduce(factor)
     except ValueError:  # modes reduce() does not support (palette, 1-bit, 16-bit)
         return im
+
+
+def exif_orientation(im: Image.Image) -> int:
+    """The EXIF Orientation of ``im``: 1 when missing or junk."""
+    return _orientation(_exif_orientation(im))
+
+
+def upright(im: Image.Image, orientation: int) -> Image.Image:
+    """``im`` turned as its EXIF ``orientation`` says."""
+    return im.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else im
 
 
 def _exif_orientation(im: Image.Image):
@@ -335,12 +353,26 @@ def _encode_still(im: Image.Image, image_format: str, icc_profile: bytes | None)
 _KEEP_APP = {0xE0: (b"JFIF\0", b"JFXX\0"), 0xE2: (b"ICC_PROFILE\0",), 0xEE: (b"Adobe",)}
 
 
-def _stripped_jpeg(data: bytes, size: tuple[int, int]) -> bytes | None:
-    """The same JPEG without EXIF, XMP, IPTC, comments or trailing data; None if unsure."""
+def _stripped_jpeg(data: bytes, size: tuple[int, int], orientation: int = 1) -> bytes | None:
+    """The same JPEG without EXIF, XMP, IPTC, comments or trailing data; None if unsure.
+
+    A rotated one (``orientation`` other than 1) keeps an EXIF block with nothing but
+    its Orientation tag.
+    """
     try:
         content = _strip_jpeg_segments(data)
+        if orientation != 1:
+            exif = Image.Exif()
+            exif[ORIENTATION_TAG] = orientation
+            block = exif.tobytes()
+            # Right after the start of image and the JFIF segment, if there is one.
+            at = 2
+            if content[2:4] == b"\xff\xe0":
+                at = 4 + int.from_bytes(content[4:6], "big")
+            segment = b"\xff\xe1" + (len(block) + 2).to_bytes(2, "big") + block
+            content = content[:at] + segment + content[at:]
         with Image.open(BytesIO(content), formats=["JPEG"]) as check:
-            if check.size != size:
+            if check.size != size or _orientation(_exif_orientation(check)) != orientation:
                 return None
     except Exception:
         logger.debug("Could not strip a JPEG losslessly; re-encoding it", exc_info=True)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageCms
 
+from media_credits import images
 from media_credits.models import Photo, Rendition
 
 logger = logging.getLogger(__name__)
@@ -125,15 +126,22 @@ def make_rendition(photo: Photo, *, width: int, image_format: str):
     # A file of its own from the storage: FieldFile.open() shares one handle per instance.
     source = photo.image.storage.open(photo.image.name, "rb")
     with source, Image.open(source) as im:
-        target_width = min(width, im.width)
-        target = (target_width, max(1, round(im.height * target_width / im.width)))
+        # A rotated JPEG original is stored as uploaded with its EXIF Orientation only:
+        # reduce first, then turn the small image.
+        orientation = images.exif_orientation(im) if im.format == "JPEG" else 1
+        swapped = orientation in images.SWAPS_AXES
+        full_width, full_height = (im.height, im.width) if swapped else im.size
+        target_width = min(width, full_width)
+        target = (target_width, max(1, round(full_height * target_width / full_width)))
+        in_source = target[::-1] if swapped else target
         if im.format == "JPEG":
             # Decode at the smallest of 1/2, 1/4, 1/8 scale still larger than the target.
-            im.draft(None, target)
+            im.draft(None, in_source)
         icc_profile = im.info.get("icc_profile")
         im = _resizable(im)
-        if im.size != target:
-            im = im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if im.size != in_source:
+            im = im.resize(in_source, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        im = images.upright(im, orientation)
         return _encode(_to_srgb(im, icc_profile), image_format)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from media_credits import renditions
 from media_credits.models import Photo, Photographer, Rendition
@@ -37,10 +37,18 @@ ROTATED = [
 
 
 def open_stored(photo: Photo) -> Image.Image:
+    """The stored original as a viewer shows it.
+
+    A rotated JPEG is stored as uploaded (not re-encoded) with one EXIF tag left, its
+    Orientation, which viewers apply; nothing else of its EXIF survives.
+    """
     with photo.image.open("rb") as f:
         im = Image.open(BytesIO(f.read()))
         im.load()
-    return im
+    assert set(im.getexif()) <= {0x0112}, "EXIF other than the orientation left in the file"
+    shown = ImageOps.exif_transpose(im)
+    shown.format = im.format
+    return shown
 
 
 def assert_no_location_data(raw: bytes):
