@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import re
 
@@ -450,6 +451,13 @@ class ArticleAuthor(models.Model):
         return str(self.author)
 
 
+@functools.lru_cache(maxsize=4096)
+def _anchor_slug(subhead: str) -> str:
+    # Subheads repeat across requests and the template asks twice per section; a slug
+    # costs ~0.4 ms (python-slugify retries importing a missing unidecode on every call).
+    return latin_slug(subhead, max_length=60)
+
+
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -492,9 +500,8 @@ class Section(models.Model):
 
     def anchor(self) -> str:
         """The id of the subhead on the public page."""
-        return (
-            latin_slug(getattr(self, f"subhead_{translation.get_language()}"), max_length=60)
-            or f"section-{self.position}"
+        return _anchor_slug(getattr(self, f"subhead_{translation.get_language()}") or "") or (
+            f"section-{self.position}"
         )
 
 

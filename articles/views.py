@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Max, Min, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import F, Max, Min, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -340,16 +340,60 @@ def day_archive_url(date: dt.date) -> str:
 # -- the article page ---------------------------------------------------------------------
 
 
-def _load_article(queryset, pk: int):
+def photo_fields(prefix: str, language: str) -> list[str]:
+    """The columns of a photo (at ``prefix``) that a public page shows in ``language``.
+
+    Picture, caption, credit (with the photographer's names, JSON-LD's creator among them)
+    and the usage expiry that decides whether it is shown at all.
+    """
+    return [
+        f"{prefix}width",
+        f"{prefix}height",
+        f"{prefix}usage_expires_on",
+        f"{prefix}alt_text_{language}",
+        f"{prefix}caption_{language}",
+        *(f"{prefix}credit_{code}" for code in LANGUAGE_CODES),
+        f"{prefix}photographer__slug",
+        f"{prefix}photographer__credit_name_{language}",
+        *(f"{prefix}photographer__name_{code}" for code in LANGUAGE_CODES),
+    ]
+
+
+def _article_fields(prefix: str, language: str) -> list[str]:
+    """The columns of an article that its page reads in ``language``."""
+    return [
+        f"{prefix}status",
+        f"{prefix}published_at",
+        f"{prefix}modified_at",
+        f"{prefix}rubric_id",
+        f"{prefix}lead_photo_id",
+        f"{prefix}headline_{language}",
+        f"{prefix}standfirst_{language}",
+        *(f"{prefix}slug_{code}" for code in LANGUAGE_CODES),
+        *(f"{prefix}released_{code}" for code in LANGUAGE_CODES),
+        *photo_fields(f"{prefix}lead_photo__", language),
+    ]
+
+
+def _load_article(queryset, pk: int, language: str):
     """The article ``pk`` from ``queryset`` with all the page shows, in five queries.
 
     The article comes joined to its sections (every released article has one), then
     bylines, gallery and corrections; the renditions of all its photos come later, in one.
+    Only the columns the page reads in ``language``: the other languages' text stays in
+    the database.
     """
     sections = list(
         Section.objects.filter(article__in=queryset.filter(pk=pk))
-        .select_related(
-            "article__lead_photo__photographer", "article__rubric", "photo__photographer"
+        .select_related("article__lead_photo__photographer", "photo__photographer")
+        .only(
+            "article_id",
+            "position",
+            "photo_id",
+            f"body_{language}",
+            *(f"subhead_{code}" for code in LANGUAGE_CODES),
+            *_article_fields("article__", language),
+            *photo_fields("photo__", language),
         )
         .order_by("position", "id")
     )
@@ -357,15 +401,37 @@ def _load_article(queryset, pk: int):
         article = sections[0].article
     else:
         article = get_object_or_404(
-            queryset.select_related("lead_photo__photographer", "rubric"), pk=pk
+            queryset.select_related("lead_photo__photographer").only(
+                *_article_fields("", language)
+            ),
+            pk=pk,
         )
     for section in sections:
         section.article = article
-    prefetch_related_objects(
-        [article],
-        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-        Prefetch("gallery", queryset=GalleryPhoto.objects.select_related("photo__photographer")),
-        Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+    # Plain queries by the article's id rather than prefetch_related(): the same rows,
+    # without its machinery (about a third of the page's time went into building SQL).
+    # rewrite(False): the field names are already the translated columns'.
+    bylines = list(
+        ArticleAuthor.objects.filter(article_id=article.pk)
+        .select_related("author")
+        .order_by("position", "id")
+    )
+    gallery = list(
+        GalleryPhoto.objects.filter(article_id=article.pk)
+        .select_related("photo__photographer")
+        .only("article_id", "photo_id", *photo_fields("photo__", language))
+        .order_by("position", "id")
+    )
+    corrections = list(
+        Correction.objects.rewrite(False)
+        .filter(article_id=article.pk)
+        .only("article_id", "created_at", f"text_{language}")
+        .order_by("created_at", "id")
+    )
+    if not hasattr(article, "_prefetched_objects_cache"):
+        article._prefetched_objects_cache = {}
+    article._prefetched_objects_cache.update(
+        bylines=bylines, gallery=gallery, corrections=corrections
     )
     article._prefetched_objects_cache["sections"] = sections
     return article
@@ -374,7 +440,7 @@ def _load_article(queryset, pk: int):
 @require_safe
 def article_detail(request, pk: int, slug: str = ""):
     language = translation.get_language()
-    article = _load_article(Article.objects.available_in(language), pk)
+    article = _load_article(Article.objects.available_in(language), pk, language)
     canonical = article.get_absolute_url(language)
     if slug != getattr(article, f"slug_{language}"):
         return redirect(canonical, permanent=True)
@@ -388,7 +454,7 @@ def article_preview(request, token: str):
     if found is None:
         raise Http404
     pk, language = found
-    article = _load_article(Article.objects.all(), pk)
+    article = _load_article(Article.objects.all(), pk, language)
     with translation.override(language):
         request.LANGUAGE_CODE = language
         response = _render_article(request, article, language, is_preview=True)
@@ -442,7 +508,15 @@ def _render_article(request, article, language, *, canonical=None, is_preview=Fa
             )
         )
         context.update(
-            _sharing(request, article, language, canonical=canonical, photos=shown, authors=authors)
+            _sharing(
+                request,
+                article,
+                language,
+                canonical=canonical,
+                photos=shown,
+                authors=authors,
+                rubric_item=context["rubric_item"],
+            )
         )
     return TemplateResponse(request, "articles/article_detail.html", context)
 
@@ -504,7 +578,7 @@ def _description(article) -> str:
     return Truncator(" ".join(html.unescape(text).split())).chars(DESCRIPTION_LENGTH)
 
 
-def _sharing(request, article, language, *, canonical, photos, authors) -> dict:
+def _sharing(request, article, language, *, canonical, photos, authors, rubric_item) -> dict:
     """Canonical and hreflang links, Open Graph and schema.org NewsArticle data."""
     canonical_url = request.build_absolute_uri(canonical)
     released = [code for code in LANGUAGE_CODES if article.is_available_in(code)]
@@ -546,8 +620,8 @@ def _sharing(request, article, language, *, canonical, photos, authors) -> dict:
         json_ld["author"] = [{"@type": "Person", "name": author.text} for author in authors]
     if images:
         json_ld["image"] = [_image_object(image, language) for image in images]
-    if article.rubric is not None:
-        json_ld["articleSection"] = name_in(article.rubric, "name", language).text
+    if rubric_item is not None:
+        json_ld["articleSection"] = rubric_item.label.text
     return {
         "canonical_url": canonical_url,
         "alternates": alternates,
