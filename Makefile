@@ -29,6 +29,9 @@ compilemessages: $(VENV)/.synced
 run: $(VENV)/.synced compilemessages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo --base-url http://$(HOST):$(PORT)
+	@# The photo worker runs beside the server; Ctrl+C (or the server exiting) stops both.
+	DEBUG=1 $(PY) manage.py photo_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.synced compilemessages
