@@ -41,7 +41,7 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ("ru", "kk", "en")
 SITE = settings.SITE_NAME
 ALMATY = ZoneInfo("Asia/Almaty")
-BUDGETS = {"front": 8, "rubric": 6, "archive": 6, "article": 6, "photographer": 6}
+BUDGETS = {"front": 4, "rubric": 3, "archive": 4, "article": 6, "photographer": 5}
 SMALL_PHOTO = (320, 200)
 
 

@@ -241,3 +241,20 @@ def test_the_photographer_page_costs_the_same_queries_for_one_article_or_many(
     page = response.content.decode()
     for article in articles:
         assert f'href="{Article.objects.get(pk=article.pk).get_absolute_url("ru")}"' in page
+
+
+# -- lists and the article page read only what they show ------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_read_no_other_languages_text(client, language):
+    article = trilingual_article()
+    others = [code for code in LANGUAGES if code != language]
+    for url in (f"/{language}/", article.get_absolute_url(language)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        for query in queries.captured_queries:
+            for code in others:
+                for column in (f'"body_{code}"', f'"standfirst_{code}"', f'"headline_{code}"'):
+                    assert column not in query["sql"], (url, query["sql"])
+            assert '"source_digests"' not in query["sql"], (url, query["sql"])
