@@ -39,6 +39,7 @@ from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
@@ -280,20 +281,29 @@ class StoredVector(Expression):
 class SearchResults:
     """The matching articles, best first; what Paginator counts and slices.
 
-    A slice costs two queries: the ids of that slice in ranked order, then those articles
+    The match runs once (the newest MAX_RESULTS ids; the count is their number); a slice
+    then costs two queries: the ids of that slice in ranked order, then those articles
     with their highlighted headline and snippet (ts_headline runs for the page's rows
     only, not for the rows an OFFSET skips). Each article has ``headline_html`` and
     ``snippet_html``: escaped text in which only the matches are marked, with <mark>.
     """
 
-    def __init__(self, queryset, details, language: str, words: list[str]):
-        self.queryset = queryset  # ranked; what EXPLAIN is asked about
+    def __init__(self, newest, rank, details, language: str, words: list[str]):
+        self._newest = newest  # the MAX_RESULTS newest matches' ids, as a queryset
+        self._rank = rank  # ids (or a subquery of them) -> queryset of them, ranked
+        self.queryset = rank(newest)  # what EXPLAIN is asked about
         self._details = details  # ids -> queryset of those articles, highlighted
         self.language = language
         self.words = words
 
+    @cached_property
+    def _ids(self) -> list[int]:
+        # The match runs once per request: the count is their number, and a page ranks
+        # these ids (at most MAX_RESULTS) rather than matching again.
+        return list(self._newest.values_list("pk", flat=True))
+
     def count(self) -> int:
-        return self.queryset.count()
+        return len(self._ids)
 
     def __len__(self) -> int:
         return self.count()
@@ -301,7 +311,9 @@ class SearchResults:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        ids = list(self.queryset.values_list("pk", flat=True)[key])
+        if not self._ids:
+            return []
+        ids = list(self._rank(self._ids).values_list("pk", flat=True)[key])
         if not ids:
             return []
         found = {article.pk: article for article in self._details(ids)}
@@ -350,15 +362,20 @@ def search(language: str, query: str) -> SearchResults | None:
     else:
         matching = public.filter(_substring_match(language, words))
     newest = matching.order_by("-published_at", "-id").values("pk")[:MAX_RESULTS]
-    ranked = public.filter(pk__in=newest)
     details = public.select_related("rubric").defer("source_digests")
     if connection.vendor == "postgresql":
-        ranked = _ranked(ranked, language, tsquery)
+
+        def rank(ids):
+            return _ranked(public.filter(pk__in=ids), language, tsquery)
+
         details = _highlighted(details, language, tsquery)
     else:
-        ranked = _headline_first(ranked, language, words)
+
+        def rank(ids):
+            return _headline_first(public.filter(pk__in=ids), language, words)
+
         details = details.select_related("search_document")
-    return SearchResults(ranked, lambda ids: details.filter(pk__in=ids), language, words)
+    return SearchResults(newest, rank, lambda ids: details.filter(pk__in=ids), language, words)
 
 
 def _tsquery(language: str, query: str, words: list[str]):
