@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -301,10 +302,13 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
         if request.method == "POST":
             form = PhotoUploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
-                photos, refusals = upload.accept_uploads(
-                    form.cleaned_data["files"], shared=form.shared_fields(), user=request.user
-                )
-                tasks.enqueue(photos)
+                # One transaction for the batch: one commit instead of three a file, and
+                # a request that fails saves none of it (never half a batch).
+                with transaction.atomic():
+                    photos, refusals = upload.accept_uploads(
+                        form.cleaned_data["files"], shared=form.shared_fields(), user=request.user
+                    )
+                    tasks.enqueue(photos)
                 if photos:
                     for refusal in refusals:
                         self.message_user(request, _refusal_text(refusal), messages.ERROR)

@@ -57,14 +57,20 @@ def accept_uploads(files, *, shared: SharedFields, user) -> tuple[list[Photo], l
     files answers at once. The caller enqueues the pending photos.
     """
     photos, refusals = [], []
-    for uploaded in files:
-        file_name = PurePath(uploaded.name or "").name
-        try:
-            photos.append(accept_upload(uploaded, shared=shared, user=user))
-        except ImageRefused as exc:
-            refusals.append(Refusal(file_name, exc.message))
-        finally:
-            uploaded.close()
+    try:
+        for uploaded in files:
+            file_name = PurePath(uploaded.name or "").name
+            try:
+                photos.append(accept_upload(uploaded, shared=shared, user=user))
+            except ImageRefused as exc:
+                refusals.append(Refusal(file_name, exc.message))
+            finally:
+                uploaded.close()
+    except BaseException:
+        # The caller's transaction rolls the rows back: no file may outlive them.
+        for photo in photos:
+            photo.image.storage.delete(photo.image.name)
+        raise
     return photos, refusals
 
 

@@ -1,10 +1,13 @@
 import datetime as dt
+import time
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from media_credits import renditions
@@ -483,3 +486,25 @@ def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture(
     stored = open_stored(latest_photo())
     assert (stored.format, stored.size) == ("JPEG", (64, 48))
     assert getattr(stored, "n_frames", 1) == 1
+
+
+def test_a_batch_of_100_large_photos_is_answered_without_decoding_any(
+    photographer_client, staff_photographer, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # 24 megapixels each: decoding them in the request would take a minute or more.
+    big = Image.radial_gradient("L").resize((6000, 4000)).convert("RGB")
+    buffer = BytesIO()
+    big.save(buffer, "JPEG", quality=80)
+    files = [SimpleUploadedFile(f"big-{n:03d}.jpg", buffer.getvalue()) for n in range(100)]
+
+    started = time.perf_counter()
+    response = upload(photographer_client, *files, photographer=staff_photographer.pk)
+    seconds = time.perf_counter() - started
+
+    assert response.status_code == 302
+    assert Photo.objects.filter(state=Photo.State.PENDING).count() == 100
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 100
+    assert not Rendition.objects.exists()
+    # About 1 s on a loaded 2-core machine (benchmarks/upload_batch.py); generous bound.
+    assert seconds < 20, f"the batch took {seconds:.1f} s"
