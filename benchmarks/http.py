@@ -146,7 +146,13 @@ def main() -> None:
         for server in servers:
             paths = prepared[server.db]["paths"]
             wanted = ["article", *(page for page in pages if page != "tail")]
-            server.warm_up(dict.fromkeys(["/floor/", *(paths[page] for page in wanted)]))
+            server.warm_up(
+                dict.fromkeys(["/floor/", *(paths[page] for page in wanted)]),
+                slow_limit=args.slow_limit,
+            )
+            for path in ("/floor/", paths["article"]):
+                if path in server.failures:
+                    sys.exit(f"{path} failed on {server.db} ({server.cache}): nothing to compare")
         results = measure(servers, pages, args, prepared)
     finally:
         for server in servers:
@@ -164,25 +170,50 @@ def parse_args():
     )
     parser.add_argument("--articles", type=int, default=10_000, help="bench articles (N)")
     parser.add_argument("--database", choices=["pg", "sqlite", "both"], default="both")
-    parser.add_argument("--cache", choices=["uncached", "cached", "both"], default="both",
-                        help="which servers to measure (PAGE_CACHE_SECONDS 0 and 300)")
-    parser.add_argument("--only", action="append", choices=PAGES, metavar="PAGE",
-                        help=f"measure only this page (repeatable): {', '.join(PAGES)}")
+    parser.add_argument(
+        "--cache",
+        choices=["uncached", "cached", "both"],
+        default="both",
+        help="which servers to measure (PAGE_CACHE_SECONDS 0 and 300)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PAGES,
+        metavar="PAGE",
+        help=f"measure only this page (repeatable): {', '.join(PAGES)}",
+    )
     parser.add_argument("--duration", type=float, default=5, help="seconds of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are reported")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (-t)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (-c)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (-w)")
+    parser.add_argument(
+        "--slow-limit",
+        type=float,
+        default=30,
+        help="seconds: a page slower than this alone is requested once only",
+    )
     parser.add_argument("--search", default="сотрудничество", help="the search page's query")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379",
-                        help="Redis server for the cache (a database per engine, 9 and 10, "
-                        "flushed at start); '' for the local-memory cache")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
-                        help="PostgreSQL server; the database is newsroom_bench_<N>")
-    parser.add_argument("--skip-populate", action="store_true",
-                        help="use the database as it is (still migrated)")
-    parser.add_argument("--prepare-only", action="store_true",
-                        help="create, migrate and populate the databases; measure nothing")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379",
+        help="Redis server for the cache (a database per engine, 9 and 10, "
+        "flushed at start); '' for the local-memory cache",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="PostgreSQL server; the database is newsroom_bench_<N>",
+    )
+    parser.add_argument(
+        "--skip-populate", action="store_true", help="use the database as it is (still migrated)"
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="create, migrate and populate the databases; measure nothing",
+    )
     args = parser.parse_args()  # fmt: skip
     if args.articles < 1 or args.rounds < 1 or args.duration <= 0:
         parser.error("--articles, --rounds and --duration must be positive")
@@ -292,6 +323,7 @@ class Server:
         self.db, self.cache = db, cache
         self.port = free_port()
         self.timings: dict[str, float] = {}  # seconds of one request, alone, per path
+        self.failures: dict[str, object] = {}  # path -> what it answered in the warm-up
         self.base = f"http://127.0.0.1:{self.port}"
         env = base_env(db, args)
         env["PAGE_CACHE_SECONDS"] = str(CACHE_SECONDS[cache])
@@ -299,7 +331,7 @@ class Server:
         command = [
             str(BIN / "gunicorn"), "newsroom.wsgi", "-k", "sync", "-w", str(args.workers),
             "--keep-alive", "5", "-b", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
-            "--timeout", "120", "--log-level", "warning",
+            "--timeout", "900", "--log-level", "warning",
         ]  # fmt: skip
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
@@ -329,20 +361,33 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, error.read()
 
-    def warm_up(self, paths) -> None:
+    def warm_up(self, paths, *, slow_limit: float) -> None:
+        """Every path once (a rendition is made then), and again for its time alone.
+
+        A page slower than ``slow_limit`` is not requested again: its one time is kept.
+        A page that does not answer as expected is recorded in ``failures``.
+        """
         for path in paths:
             started = time.perf_counter()
-            status, _body = self.get(path)
+            try:
+                status, _body = self.get(path)
+            except (urllib.error.URLError, OSError) as error:
+                status = f"no answer ({error})"
+            first = time.perf_counter() - started
             expected = 302 if "/renditions/" in path else 200
             if status != expected:
-                sys.exit(f"{self.db} {self.cache}: {path} answered {status}, not {expected}")
-            # Twice: the second answer comes from the page cache, where there is one.
-            again = time.perf_counter()
-            self.get(path)
-            self.timings[path] = time.perf_counter() - again
-            elapsed = time.perf_counter() - started
-            if elapsed > 5:
-                print(f"  warm-up: {path} took {elapsed:.1f} s ({self.db}, {self.cache})")
+                self.failures[path] = status
+                print(f"  warm-up: {path} answered {status} ({self.db}, {self.cache})")
+                continue
+            if first > slow_limit:
+                self.timings[path] = first
+            else:
+                # Again: the second answer comes from the page cache, where there is one.
+                again = time.perf_counter()
+                self.get(path)
+                self.timings[path] = time.perf_counter() - again
+            if first > 5:
+                print(f"  warm-up: {path} took {first:.1f} s ({self.db}, {self.cache})")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -373,10 +418,10 @@ _LATENCY = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTI
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, args, *, path_file: Path | None = None) -> dict:
+def wrk(url: str, args, *, connections: int, threads: int, path_file: Path | None = None):
     command = [
-        "wrk", "-t", str(args.threads), "-c", str(args.connections),
-        "-d", f"{args.duration:g}s", "--timeout", "30s", "--latency",
+        "wrk", "-t", str(threads), "-c", str(connections),
+        "-d", f"{args.duration:g}s", "--timeout", "60s", "--latency",
     ]  # fmt: skip
     if path_file is not None:
         command += ["-s", str(LUA), url, "--", str(path_file)]
@@ -398,46 +443,84 @@ def wrk(url: str, args, *, path_file: Path | None = None) -> dict:
     }
 
 
+def sequential(server: "Server", path: str, count: int = 3) -> dict:
+    """``count`` requests one after the other: for pages too slow for wrk's window."""
+    times, bad = [], 0
+    for _ in range(count):
+        started = time.perf_counter()
+        status, _body = server.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        bad += status >= 400
+    median = statistics.median(times)
+    return {"rps": 1000 / median, "p50": median, "p99": max(times), "bad": bad,
+            "socket_errors": ""}  # fmt: skip
+
+
+def run_page(server: "Server", path: str, alone: float, args, *, path_file=None):
+    """Measure one page on one server; the mode depends on how slow one request is.
+
+    ``load``: wrk with --connections, for pages that answer within duration / (2 x
+    connections per worker), so that every connection completes a few requests.
+    ``c=workers``: one connection per worker, for slower pages (no queue to wait on).
+    ``seq``: three requests one after the other, for pages slower than the duration
+    itself: requests/s is then 1 / the median time, with one connection.
+    ``once``: slower than --slow-limit: the warm-up's one request is all there is.
+    wrk stops after --duration, but gunicorn still answers what it had accepted; the
+    pause after each run lets that backlog drain so it does not eat the next run.
+    """
+    if path in server.failures:
+        return {"rps": 0.0, "p50": 0.0, "p99": 0.0, "bad": 1, "mode": "fail",
+                "socket_errors": f"warm-up answered {server.failures[path]}"}  # fmt: skip
+    if alone > args.slow_limit:
+        # Requested once in the warm-up; again in every round would take the whole run.
+        ms = alone * 1000
+        return {"rps": 1 / alone, "p50": ms, "p99": ms, "bad": 0, "mode": "once",
+                "socket_errors": ""}  # fmt: skip
+    per_worker = -(-args.connections // args.workers)
+    if alone <= args.duration / (2 * per_worker):
+        mode, result = "load", wrk(server.base + (path_file and "" or path), args,
+                                   connections=args.connections, threads=args.threads,
+                                   path_file=path_file)  # fmt: skip
+        time.sleep(max(result["p99"] / 1000, alone * per_worker) + 0.2)
+    elif alone <= args.duration:
+        workers = args.workers
+        mode, result = f"c={workers}", wrk(server.base + (path_file and "" or path), args,
+                                           connections=workers, threads=min(workers, 2),
+                                           path_file=path_file)  # fmt: skip
+        time.sleep(alone * 1.5 + 0.2)
+    else:
+        mode, result = "seq", sequential(server, path)
+    return {**result, "mode": mode}
+
+
 def measure(servers, pages, args, prepared) -> dict:
-    """{(db, page, cache): [wrk result per round]}, interleaved round by round."""
+    """{(db, page, cache): [result per round]}, interleaved round by round."""
     results: dict = {}
     runs = sum(1 + len(pages) * sum(s.db == db for s in servers) for db in prepared)
     print(
-        f"measuring: {args.rounds} rounds x {runs} wrk runs of {args.duration:g} s "
-        f"(~{args.rounds * runs * (args.duration + 0.3) / 60:.0f} min)",
+        f"measuring: {args.rounds} rounds x {runs} runs of about {args.duration:g} s "
+        f"(~{args.rounds * runs * (args.duration + 0.5) / 60:.0f} min, more for slow pages)",
         flush=True,
     )
     for number in range(1, args.rounds + 1):
         for db in prepared:
             mine = [s for s in servers if s.db == db]
             floor_server = next((s for s in mine if s.cache == "uncached"), mine[0])
-            result = wrk(floor_server.base + "/floor/", args)
+            result = run_page(floor_server, "/floor/", floor_server.timings["/floor/"], args)
             results.setdefault((db, "floor", floor_server.cache), []).append(result)
-            drain(result, floor_server.timings["/floor/"], args)
+            paths = prepared[db]["paths"]
             for page in pages:
                 for server in mine:
                     if page == "tail":
-                        result = wrk(server.base, args, path_file=prepared[db]["path_file"])
-                        alone = server.timings[prepared[db]["paths"]["article"]]
+                        alone = server.timings[paths["article"]]
+                        result = run_page(server, paths["article"], alone, args,
+                                          path_file=prepared[db]["path_file"])  # fmt: skip
                     else:
-                        path = prepared[db]["paths"][page]
-                        result = wrk(server.base + path, args)
-                        alone = server.timings[path]
+                        alone = server.timings[paths[page]]
+                        result = run_page(server, paths[page], alone, args)
                     results.setdefault((db, page, server.cache), []).append(result)
-                    drain(result, alone, args)
         print(f"  round {number}/{args.rounds} done; load average {load()}", flush=True)
     return results
-
-
-def drain(result: dict, alone: float, args) -> None:
-    """Wait while the server finishes the requests wrk left queued when it stopped.
-
-    wrk stops after --duration, but gunicorn still answers what it had accepted: up to
-    --connections requests, about one request's latency under load. Without this pause a
-    slow page would steal the first seconds of the next run.
-    """
-    backlog = alone * -(-args.connections // args.workers)
-    time.sleep(min(60.0, max(result["p99"] / 1000, backlog)) + 0.2)
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -447,6 +530,7 @@ def median_of(runs: list[dict]) -> dict:
         "p99": statistics.median(r["p99"] for r in runs),
         "bad": sum(r["bad"] for r in runs),
         "socket_errors": "; ".join(sorted({r["socket_errors"] for r in runs} - {""})),
+        "mode": "/".join(sorted({r["mode"] for r in runs})),
     }
 
 
@@ -465,7 +549,7 @@ def report(db, pages, caches, results, args, prepared) -> None:
     )
     header = f"{'page':<13}"
     for cache in caches:
-        header += f" | {cache + ' req/s':>15} {'p50 ms':>8} {'p99 ms':>8} {'floor%':>7}"
+        header += f" | {cache + ' req/s':>15} {'p50 ms':>8} {'p99 ms':>8} {'floor%':>7} {'mode':>4}"
         if baseline:
             header += f" {'p50/10k':>7}"
     print(header)
@@ -476,14 +560,19 @@ def report(db, pages, caches, results, args, prepared) -> None:
         for cache in caches:
             value = by_cache.get(cache)
             if value is None:
-                line += f" | {'':>15} {'':>8} {'':>8} {'':>7}" + (f" {'':>7}" if baseline else "")
+                line += f" | {'':>15} {'':>8} {'':>8} {'':>7} {'':>4}"
+                line += f" {'':>7}" if baseline else ""
                 continue
             share = 100 * value["rps"] / floor["rps"]
             line += f" | {value['rps']:>15.1f} {value['p50']:>8.2f} {value['p99']:>8.2f}"
-            line += f" {share:>6.1f}%"
+            line += f" {share:>6.1f}% {value['mode']:>4}"
             if baseline:
                 before = baseline.get(page, {}).get(cache)
-                ratio = f"{value['p50'] / before['p50']:.2f}" if before else "-"
+                ratio = "-"
+                if before and before.get("mode") == value["mode"]:
+                    ratio = f"{value['p50'] / before['p50']:.2f}"
+                elif before:
+                    ratio = "mode≠"  # p50 under load and of single requests do not compare
                 line += f" {ratio:>7}"
             if value["bad"] or value["socket_errors"]:
                 errors = value["socket_errors"]
@@ -492,6 +581,12 @@ def report(db, pages, caches, results, args, prepared) -> None:
                     + (f"; socket errors {errors}" if errors else "")
                 )
         print(line)
+    print(
+        f"  mode: load = wrk -c{args.connections} (p50 includes queueing); c={args.workers} = "
+        "one connection per worker (a page too slow for the load run); seq = 3 requests one "
+        "after another (slower than the run's duration; req/s = 1/p50); once = slower than "
+        f"--slow-limit ({args.slow_limit:g} s): the warm-up's single request"
+    )
     for note in notes:
         print("  note: " + note)
     paths = prepared["paths"]
