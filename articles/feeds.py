@@ -77,10 +77,30 @@ class LatestArticlesFeed(Feed):
         return Article.objects.available_in(scope.language)
 
     def items(self, scope):
+        language = scope.language
         articles = list(
             self.articles(scope)
             .newest_first()
             .select_related("rubric", "lead_photo")
+            # What an item shows in its language; the lead photo's public state and file.
+            .only(
+                "published_at",
+                "modified_at",
+                "rubric_id",
+                "lead_photo_id",
+                f"headline_{language}",
+                f"standfirst_{language}",
+                f"slug_{language}",
+                "rubric__slug",
+                "rubric__name_ru",
+                f"rubric__name_{language}",
+                "lead_photo__image",
+                "lead_photo__width",
+                "lead_photo__height",
+                "lead_photo__state",
+                "lead_photo__public_from",
+                "lead_photo__usage_expires_on",
+            )
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
                 Prefetch(
