@@ -27,7 +27,7 @@ def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
     page.set_input_files("#id_files", [IMAGES / "valid_hopper.jpg"])
     page.fill("#id_caption", CAPTION)
     page.locator("#photo-upload-form input[type=submit]").click()
-    page.wait_for_url("**/admin/media_credits/photo/?id__in=*")
+    page.wait_for_url("**/admin/media_credits/photo/upload/")
     uploaded = Photo.objects.get(caption_ru=CAPTION)
     assert uploaded.uploaded_by.username == "photographer"
     # Alt text is required to publish: the photographer describes the photo.

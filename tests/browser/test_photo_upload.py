@@ -36,15 +36,22 @@ def test_photographer_uploads_a_batch_and_the_editor_picks_a_new_photo(
     page.fill("#id_caption", CAPTION)
     page.locator("#photo-upload-form input[type=submit]").click()
 
-    page.wait_for_url("**/admin/media_credits/photo/?id__in=*")
+    # The upload page again, listing each file's outcome (the worker's, here at once).
+    page.wait_for_url("**/admin/media_credits/photo/upload/")
     with translation.override("ru"):
         reason = gettext("The image is corrupt or truncated.")
-    refused = page.locator(".messagelist .error")
-    expect(refused).to_have_count(1)
-    expect(refused).to_contain_text("truncated.jpg")
-    expect(refused).to_contain_text(reason)
-    expect(page.locator("#result_list tbody tr")).to_have_count(2)
-    new_photos = list(Photo.objects.filter(caption_ru=CAPTION))
+        ready = gettext("ready").capitalize()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    # Newest first, above the demo's own uploads by the same account.
+    rows = page.locator("#recent-uploads tbody tr")
+    for position, name in enumerate(["orientation_6.jpg", "truncated.jpg", "valid_flower.jpg"]):
+        expect(rows.nth(position).locator("td").first).to_have_text(name)
+    refused = rows.filter(has_text="truncated.jpg")
+    expect(refused.locator(".upload-state")).to_contain_text(reason)
+    for name in ("valid_flower.jpg", "orientation_6.jpg"):
+        expect(rows.filter(has_text=name).locator(".upload-state")).to_have_text(ready)
+        expect(rows.filter(has_text=name).locator("img")).to_have_count(1)
+    new_photos = list(Photo.objects.ready().filter(caption_ru=CAPTION))
     assert len(new_photos) == 2 and all(p.photographer == amankul for p in new_photos)
 
     page.context.clear_cookies()
