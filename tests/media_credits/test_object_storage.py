@@ -142,6 +142,12 @@ def keys(s3_client, bucket: str, prefix: str = "") -> list[str]:
     return sorted(item["Key"] for item in listed.get("Contents", []))
 
 
+def drop_renditions(capture_on_commit, *photos) -> None:
+    """Keep only what a test serves: the worker made every rendition at upload."""
+    with capture_on_commit(execute=True):
+        renditions.remove_renditions([photo.pk for photo in photos])
+
+
 def fetch(url: str) -> tuple[int, dict, bytes]:
     """GET over HTTP with no credentials, as a browser or a CDN would."""
     try:
@@ -162,7 +168,11 @@ def test_admin_upload_stores_the_original_in_the_bucket_behind_a_signed_url(
 
     assert response.status_code == 302
     photo = latest_photo()
-    assert keys(s3_client, bucket) == [photo.image.name]
+    # The cleaned original replaced the upload as sent; the worker made the renditions.
+    assert keys(s3_client, bucket, "photos/") == [photo.image.name]
+    made = sorted(r.file.name for r in photo.renditions.all())
+    assert len(made) == 6  # 480, 800 and (1200 asked) 900 px, WebP and JPEG
+    assert keys(s3_client, bucket, "renditions/") == made
     assert photo.image.name.startswith("photos/")
     assert stored_files(settings) == []  # nothing on the app server's disk
     stored = s3_client.get_object(Bucket=bucket, Key=photo.image.name)["Body"].read()
@@ -185,9 +195,10 @@ def test_admin_upload_stores_the_original_in_the_bucket_behind_a_signed_url(
 
 
 def test_public_rendition_url_redirects_to_a_cacheable_object_that_serves_the_image(
-    bucket, s3_client, client, public_photo, s3_endpoint
+    bucket, s3_client, client, public_photo, s3_endpoint, django_capture_on_commit_callbacks
 ):
     photo = public_photo()
+    drop_renditions(django_capture_on_commit_callbacks, photo)
     url = renditions.rendition_url(photo, width=800, image_format="webp")
 
     first = client.get(url)
@@ -237,6 +248,7 @@ def test_unpublishing_deletes_the_renditions_from_the_bucket_and_keeps_the_origi
     bucket, s3_client, client, make_photo, editor, django_capture_on_commit_callbacks
 ):
     photo = make_photo(alt_text="Описание")
+    drop_renditions(django_capture_on_commit_callbacks, photo)
     article = ArticleFactory(lead_photo=photo)
     url = renditions.rendition_url(photo, width=480, image_format="jpeg")
     location = client.get(url)["Location"]
@@ -258,6 +270,7 @@ def test_expired_usage_terms_delete_the_renditions_from_the_bucket(
     time_machine.move_to(dt.datetime(2026, 3, 1, 12, 0), tick=False)
     expiring = public_photo(usage_expires_on=dt.date(2026, 3, 10))
     lasting = public_photo()
+    drop_renditions(django_capture_on_commit_callbacks, expiring, lasting)
     for photo in (expiring, lasting):
         assert (
             client.get(renditions.rendition_url(photo, width=480, image_format="webp")).status_code
@@ -277,6 +290,7 @@ def test_deleting_a_photo_in_the_admin_deletes_its_objects(
 ):
     photo = make_photo()
     kept = make_photo()
+    drop_renditions(django_capture_on_commit_callbacks, photo, kept)
     for made in (photo, kept):
         renditions.get_rendition(made, width=480, image_format="webp")
     assert len(keys(s3_client, bucket)) == 4
