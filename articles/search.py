@@ -29,13 +29,13 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Func, Q, Value, When
 from django.db.models.expressions import Expression
+from django.db.models.functions import Left
 from django.db.models.signals import post_delete, post_save
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -48,7 +48,7 @@ from articles.models import LANGUAGE_CODES, Article, SearchDocument, Section
 
 PAGE_SIZE = 20
 #: Matches ranked at most: the most recent ones.
-MAX_RESULTS = 1000
+MAX_RESULTS = 200
 #: Characters of a query that are used; the rest is ignored.
 MAX_QUERY_LENGTH = 200
 #: Words of a query that are used (Kazakh prefix queries and the SQLite match).
@@ -65,6 +65,8 @@ START, STOP = "\ue000", "\ue001"
 
 SNIPPET_WORDS = 35
 SNIPPET_CHARACTERS = 240  # SQLite: the length of the excerpt around the first match
+#: Characters of the text ts_headline looks for fragments in (PostgreSQL).
+SNIPPET_SOURCE_CHARACTERS = 2000
 
 _BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|blockquote|br)(?:\s[^>]*)?/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -389,7 +391,13 @@ def _tsquery(language: str, query: str, words: list[str]):
 
 def _ranked(articles, language: str, tsquery):
     """Headline matches first, then by ts_rank (headline weighted A, the rest B), newest."""
-    headline_vector = SearchVector(f"headline_{language}", config=CONFIGS[language])
+    # The headline's lexemes are the stored vector's weight A: filtered, not parsed again.
+    headline_vector = Func(
+        StoredVector(language),
+        Value("{a}"),
+        function="ts_filter",
+        output_field=SearchVectorField(),
+    )
     return articles.alias(
         headline_vector=headline_vector,
         in_headline=ExpressionWrapper(Q(headline_vector=tsquery), BooleanField()),
@@ -409,7 +417,9 @@ def _highlighted(articles, language: str, tsquery):
             highlight_all=True,
         ),
         marked_snippet=SearchHeadline(
-            F(f"search_document__text_{language}"),
+            # ts_headline parses all it is given: the start of the text is enough for two
+            # fragments, and keeps a page of long articles cheap.
+            Left(F(f"search_document__text_{language}"), SNIPPET_SOURCE_CHARACTERS),
             tsquery,
             config=config,
             start_sel=START,
