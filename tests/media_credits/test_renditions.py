@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from articles import workflow
 from articles.models import Article
@@ -338,3 +338,24 @@ def test_unpublishing_the_only_article_removes_the_served_file_and_republishing_
     again = client.get(url)
     assert again.status_code == 302
     assert media_file(again["Location"], settings).is_file()
+
+
+@pytest.mark.parametrize("name", ["orientation_6.jpg", "orientation_3.jpg", "orientation_8.jpg"])
+def test_a_rendition_made_later_from_a_rotated_jpeg_original_is_upright(make_photo, name):
+    # The original is stored as sent with its Orientation tag: the rendition turns it.
+    photo = without_renditions(make_photo(IMAGES / name))
+
+    made = open_rendition(renditions.get_rendition(photo, width=480, image_format="jpeg"))
+
+    upright = Image.open(IMAGES / "valid_hopper.jpg").convert("RGB")
+    assert made.size == upright.size
+    assert max(ImageStat.Stat(ImageChops.difference(made.convert("RGB"), upright)).mean) < 12
+
+
+def test_a_rendition_made_later_keeps_the_upright_shape(make_photo):
+    photo = without_renditions(make_photo(IMAGES / "orientation_8_rectangle_2x1.jpg"))
+
+    rendition = renditions.get_rendition(photo, width=480, image_format="webp")
+
+    assert (photo.width, photo.height) == (1, 2)
+    assert (rendition.width, rendition.height) == open_rendition(rendition).size == (1, 2)
