@@ -11,7 +11,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django_ckeditor_5.widgets import CKEditor5Widget
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -32,6 +31,7 @@ from articles.models import (
     Transition,
 )
 from articles.sanitize import has_text
+from articles.widgets import BodyEditorWidget
 from media_credits.credits import is_usable
 from newsroom import versioning
 from newsroom.admin import NamedAdminMixin, NameForms
@@ -162,7 +162,7 @@ class SectionInline(TranslationStackedInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name.startswith("body_"):
-            kwargs["widget"] = CKEditor5Widget(config_name="body")
+            kwargs["widget"] = BodyEditorWidget(config_name="body")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -346,23 +346,36 @@ CKEDITOR_5_CONFIGS = {
             "CodeBlock",
             "Alignment",
             "HorizontalLine",
+            # List styles, start numbers and reversed order (attributes the sanitiser
+            # drops), and to-do lists (their checkboxes are dropped).
+            "ListProperties",
+            "TodoList",
         ],
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
                 {
+                    # CKEditor translates only its own titles ("Paragraph", "Heading 1"…6).
                     "model": "heading3",
                     "view": "h3",
-                    "title": "Heading",
+                    "title": "Heading 3",
                     "class": "ck-heading_heading3",
                 },
             ]
         },
         "link": {"defaultProtocol": "https://"},
-        "language": "ru",
+        # The translation files the widget loads; the editor itself speaks the admin's
+        # language (CKEDITOR_5_USER_LANGUAGE), English built in. Kazakh is completed by
+        # static/js/ckeditor5-kk.js (articles.widgets.BodyEditorWidget).
+        "language": ["ru", "kk"],
     },
 }
-CKEDITOR_5_CONFIGS["body"] = CKEDITOR_5_CONFIGS["default"]
+# The widget loads the translation files of every config's "language": declared by one
+# config only, or Django's Media sees ru.js and kk.js twice, in opposite orders.
+CKEDITOR_5_CONFIGS["body"] = {
+    key: value for key, value in CKEDITOR_5_CONFIGS["default"].items() if key != "language"
+}
+CKEDITOR_5_USER_LANGUAGE = True
 CKEDITOR_5_CUSTOM_CSS = "admin/newsroom-ckeditor.css"
 # Photos belong in the credited photo library: the editor's own upload endpoint refuses.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "ckeditor_upload_refused"
