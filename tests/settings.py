@@ -27,3 +27,6 @@ STORAGES = {
 # Photo tasks run when enqueued, through the same task function the worker runs; the
 # worker's own tests (tests/media_credits/test_worker.py) switch to the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The page cache is off unless a test turns it on (tests/pagecache): a rolled-back test
+# does not bump the cache generation, so pages cached in one test would leak into the next.
+PAGE_CACHE_SECONDS = 0
