@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from PIL import Image
 
-from articles import photo_state, search, workflow
+from articles import photo_state, search, sitemaps, workflow
 from articles.management.commands.populate_bench import SOURCE_PREFIX
 from articles.models import (
     LANGUAGE_CODES,
@@ -127,7 +127,11 @@ def test_bench_articles_are_on_every_public_page(bench, client):
     found = client.get("/ru/search/", {"q": " ".join(words)})
     assert found.status_code == 200
     assert newest.get_absolute_url("ru") in found.content.decode()
-    assert f"/ru/articles/{newest.pk}-" in client.get("/sitemap.xml").content.decode()
+    # /sitemap.xml is an index; the articles' sitemap comes in pages of consecutive ids.
+    assert "/sitemap-articles.xml" in client.get("/sitemap.xml").content.decode()
+    page = (newest.pk - 1) // sitemaps.ARTICLES_PER_PAGE + 1
+    sitemap = client.get("/sitemap-articles.xml", {"p": page}).content.decode()
+    assert f"/ru/articles/{newest.pk}-" in sitemap
 
 
 def test_bench_photos_are_public_and_serve_renditions(bench, client):
