@@ -26,6 +26,8 @@ from lxml import html as lxml_html
 from articles import workflow
 from articles.demo import load_demo
 from articles.models import Article, ArticleAuthor, GalleryPhoto, Rubric
+from media_credits.models import Rendition
+from media_credits.renditions import rendition_url
 from newsroom.typography import typeset
 from tests.factories import (
     ArticleFactory,
@@ -543,14 +545,19 @@ def test_open_graph_twitter_and_description_describe_the_article(client, amankul
     assert meta(tree, "og:locale:alternate") == ["ru_RU"]
     assert meta(tree, "og:description") == ["The city library's new room."]
     image = meta(tree, "og:image")[0]
-    assert image.startswith("http://testserver/renditions/") and "/1200.jpeg" in image
+    # The photo worker made the renditions at upload: the stored file is linked directly.
+    stored = Rendition.objects.get(photo=lead, width_requested=1200, image_format="jpeg")
+    assert image == f"http://testserver{stored.file.url}"
     assert meta(tree, "og:image:width") == ["1200"]
     assert meta(tree, "og:image:height") == ["750"]
     assert meta(tree, "og:image:alt") == ["Readers at the tables"]
     assert meta(tree, "twitter:card") == ["summary_large_image"]
     assert meta(tree, "twitter:image") == [image]
-    # The shared image is served to anyone (the lead photo of a public article).
-    assert client.get(image.removeprefix("http://testserver")).status_code == 302
+    # The shared image is served to anyone (the lead photo of a public article): the file
+    # is stored, and its signed rendition address redirects to it.
+    assert stored.file.storage.exists(stored.file.name)
+    signed = rendition_url(lead, width=1200, image_format="jpeg")
+    assert client.get(signed)["Location"] == stored.file.url
 
 
 def test_news_article_structured_data_carries_the_credit_model(client, amankul):
