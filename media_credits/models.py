@@ -362,4 +362,6 @@ def _delete_stored_file(sender, instance, **kwargs):
     file = instance.image if sender is Photo else instance.file
     if file.name:
         storage, name = file.storage, file.name
-        transaction.on_commit(lambda: storage.delete(name))
+        # robust: a storage outage must not turn a committed delete into a server error
+        # (the orphaned file is logged by Django and harmless: its name is unguessable).
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -82,7 +82,9 @@ def store_rendition(photo: Photo, *, width: int, image_format: str, content, siz
     except BaseException:
         storage.delete(name)
         raise
-    if not created:
+    if not created and rendition.file.name != name:
+        # On object storage the free-name check is not atomic: both requests may have
+        # written the same name, which then belongs to the winner's row.
         storage.delete(name)
     return rendition
 
