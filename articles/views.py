@@ -34,6 +34,7 @@ from articles.models import (
     Rubric,
     Section,
 )
+from articles.teasers import teaser_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
 from media_credits.renditions import rendition_url
 from media_credits.views import allow_preview_photos
@@ -251,6 +252,11 @@ def front_page(request):
         + [top_story.thumbnail if top_story else None]
         + [articles[0].thumbnail for _rubric, articles in blocks]
     )
+    for article in latest:
+        article.teaser = teaser_html(article)
+    for _rubric, articles in blocks:
+        for position, article in enumerate(articles):
+            article.teaser = teaser_html(article, compact=position > 0, hide_rubric=True)
     return TemplateResponse(
         request,
         "articles/front_page.html",
@@ -268,6 +274,8 @@ def rubric_list(request, slug: str):
     page = page_of(articles, request, RUBRIC_PAGE_SIZE)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
+    for article in teasers:
+        article.teaser = teaser_html(article, level=2, hide_rubric=True)
     return TemplateResponse(
         request,
         "articles/rubric_list.html",
@@ -307,6 +315,8 @@ def day_archive(request, year: str, month: str, day: str):
     page = page_of(articles, request, ARCHIVE_PAGE_SIZE, max_pages=None)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
+    for article in teasers:
+        article.teaser = teaser_html(article, level=2)
     # The nearest days with articles, both in one query.
     around = public.aggregate(
         previous=Max("published_at", filter=Q(published_at__lt=start)),

@@ -1,0 +1,137 @@
+"""Teasers of the front page, rubric pages and the day archive (articles/teasers.py).
+
+The lists render each teaser in Python, once per process for a given set of inputs; the
+markup must stay byte for byte what templates/includes/teaser.html (and the picture tag)
+gave, which the tests below keep as the reference.
+"""
+
+import datetime as dt
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone, translation
+
+from articles import teasers, views
+from articles.models import Article
+from media_credits.models import Rendition
+from tests.factories import ArticleFactory, RubricFactory
+from tests.photos import photo, photographer
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("ru", "kk", "en")
+#: (level, compact, hide_rubric) as the three lists include the teaser.
+VARIANTS = [
+    (3, False, False),  # front page, latest
+    (3, False, True),  # front page, a rubric block's first
+    (3, True, True),  # front page, a rubric block's others
+    (2, False, True),  # rubric page
+    (2, False, False),  # day archive
+]
+
+
+def _article(language, n, **extra):
+    texts = {
+        f"headline_{language}": f"«Заголовок» {n} – 2024–2025 гг. & <b>жирный</b>",
+        f"standfirst_{language}": f'Лид "в кавычках" {n} — 10 000 тенге',
+    }
+    if language != "ru":
+        texts.update(headline_ru=f"Заголовок {n}", standfirst_ru="Лид.")
+    fields = {**texts, **extra}
+    sections = [{f"body_{code}": "<p>Текст.</p>" for code in {"ru", language}}]
+    return ArticleFactory(sections=sections, released=[language, "ru"], **fields)
+
+
+@pytest.fixture
+def mixed_articles():
+    """Articles with and without a thumbnail (stored renditions or not), rubric and lead."""
+    own = RubricFactory(name_ru="Политика", name_kk="Саясат", name_en="Politics", slug="politics")
+    russian_only = RubricFactory(name_ru="Спорт <i>и</i> «игры»", slug="sport")
+    now = timezone.now()
+    made = []
+    by = photographer("Аманкул Дюсенбаев", "Аманкула Дюсенбаева")
+    for language in LANGUAGES:
+        with_renditions = photo(by=by, size=(1300, 900))
+        without_renditions = photo(
+            credit="Reuters",
+            credit_kk="Reuters",
+            credit_en="Reuters",
+            size=(700, 500),
+            alt_text_en='Alt "quoted" <tag>',
+        )
+        Rendition.objects.filter(photo=without_renditions).delete()
+        specs = [
+            {"rubric": own, "lead_photo": with_renditions},
+            {"rubric": russian_only, "lead_photo": without_renditions},
+            {"rubric": None, "lead_photo": None},
+            {"rubric": own, "lead_photo": None, f"standfirst_{language}": ""},
+        ]
+        for n, spec in enumerate(specs):
+            moment = now - dt.timedelta(days=40 * n, hours=n * 7)
+            made.append(_article(language, n, published_at=moment, **spec))
+    return made
+
+
+def _listed(language):
+    request = RequestFactory().get(f"/{language}/")
+    queryset = views._listed(Article.objects.available_in(language))
+    listed = views._teasers(request, queryset, today=timezone.localdate())
+    views._prefetch_renditions([article.thumbnail for article in listed])
+    return listed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("time_zone", ["Asia/Almaty", "UTC"])
+def test_teaser_markup_is_what_the_template_gave(mixed_articles, language, time_zone):
+    with translation.override(language), timezone.override(time_zone):
+        listed = _listed(language)
+        # Every article is released in Russian too: /ru/ lists all twelve.
+        expected_count = 12 if language == "ru" else 4
+        assert len(listed) == expected_count
+        assert sum(article.thumbnail is not None for article in listed) == expected_count // 2
+        for level, compact, hide_rubric in VARIANTS:
+            for article in listed:
+                expected = render_to_string(
+                    "includes/teaser.html",
+                    {
+                        "article": article,
+                        "level": level,
+                        "compact": compact,
+                        "hide_rubric": hide_rubric,
+                    },
+                )
+                got = teasers.teaser_html(
+                    article, level=level, compact=compact, hide_rubric=hide_rubric
+                )
+                assert got == expected, (level, compact, hide_rubric, article.pk)
+
+
+def test_teaser_memo_never_serves_another_language_time_zone_or_headline(mixed_articles):
+    with translation.override("ru"):
+        article = _listed("ru")[0]
+        first = teasers.teaser_html(article, level=3, compact=False, hide_rubric=False)
+        article.headline_ru = "Новый заголовок"
+        changed = teasers.teaser_html(article, level=3, compact=False, hide_rubric=False)
+        assert "Новый" not in first and "Новый заголовок" in changed
+        with timezone.override("UTC"):
+            utc = teasers.teaser_html(article, level=3, compact=False, hide_rubric=False)
+        assert 'datetime="' in utc and utc != changed
+        assert timezone.localtime(article.published_at, dt.UTC).isoformat() in utc
+
+
+def test_headline_and_rubric_name_are_escaped_in_every_list(client):
+    rubric = RubricFactory(name_ru="<script>alert('r')</script>", slug="danger")
+    article = ArticleFactory(
+        headline_ru="<script>alert('h')</script>",
+        standfirst_ru="<img src=x onerror=y>",
+        rubric=rubric,
+    )
+    day = timezone.localtime(article.published_at).date()
+    for url in ("/ru/", "/ru/danger/", f"/ru/archive/{day:%Y/%m/%d}/"):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page, url
+        assert "&lt;script&gt;alert(&#x27;h&#x27;)&lt;/script&gt;" in page, url
+        assert "<img src=x" not in page
+    front = client.get("/ru/").content.decode()
+    assert "&lt;script&gt;alert(&#x27;r&#x27;)&lt;/script&gt;" in front
