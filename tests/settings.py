@@ -29,4 +29,4 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The page cache is off unless a test turns it on (tests/pagecache): a rolled-back test
 # does not bump the cache generation, so pages cached in one test would leak into the next.
-PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from articles.models import Article, Rubric
+from newsroom.typography import typeset
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_demo_loads_users_rubrics_and_both_articles(client):
     assert trilingual.complete_languages() == ["ru", "kk", "en"]
     for code in ("ru", "kk", "en"):
         front = client.get(f"/{code}/").content.decode()
-        assert getattr(trilingual, f"headline_{code}") in front
+        # As shown: with the language's typography (no-break space after «В»).
+        assert typeset(getattr(trilingual, f"headline_{code}"), code) in front
         assert ("Особые узы дружбы" in front) is (code == "ru")
     assert client.get(seed.get_absolute_url("ru")).status_code == 200
 
