@@ -186,17 +186,56 @@ def page_of(
     A missing or malformed number is page 1. Pages past ``max_pages`` or beyond the last
     article answer 404: OFFSET costs the rows it skips, so how deep a list goes is bounded.
     """
+    number = _page_number(request, max_pages=max_pages, param=param)
+    start = (number - 1) * per_page
+    return _page(number, list(queryset[start : start + per_page + 1]), per_page)
+
+
+def _page_number(request, *, max_pages: int | None, param: str = "page") -> int:
     try:
         number = int(request.GET.get(param, 1))
     except (TypeError, ValueError):
         number = 1
     if number < 1 or (max_pages is not None and number > max_pages):
         raise Http404
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
+    return number
+
+
+def _page(number: int, rows: list, per_page: int) -> Page:
     if not rows and number > 1:
         raise Http404
     return Page(number, rows[:per_page], len(rows) > per_page)
+
+
+#: Public lists' querysets compiled once per process (newsroom.prepared), per language,
+#: page and rubric: building their SQL cost the front page more than running it.
+_LIST_QUERIES: dict[tuple, PreparedQuery] = {}
+_LIST_QUERIES_MAX = 2000
+
+
+def _prepared_list(key: tuple, build, *, ids: int = 0) -> PreparedQuery:
+    query = _LIST_QUERIES.get(key)
+    if query is None:
+        if len(_LIST_QUERIES) >= _LIST_QUERIES_MAX:
+            _LIST_QUERIES.clear()
+        query = _LIST_QUERIES[key] = PreparedQuery(build, ids=ids)
+    return query
+
+
+def _public_page(request, language: str, per_page: int, *, rubric_id: int | None = None) -> Page:
+    """Page ``?page=`` of the articles public in ``language`` (of one rubric), as page_of()."""
+    number = _page_number(request, max_pages=MAX_PAGES)
+    start = (number - 1) * per_page
+
+    def build(*rubric_ids):
+        public = Article.objects.available_in(language)
+        if rubric_ids:
+            public = public.filter(rubric_id=rubric_ids[0])
+        return _listed(public)[start : start + per_page + 1]
+
+    ids = () if rubric_id is None else (rubric_id,)
+    key = ("page", language, per_page, number, bool(ids))
+    return _page(number, _prepared_list(key, build, ids=len(ids)).fetch(*ids), per_page)
 
 
 # -- front page, rubric, archive ------------------------------------------------------------
@@ -213,17 +252,19 @@ def _rubric_blocks(request, language: str, *, today: dt.date) -> list[tuple[Rubr
     rubrics = rubric_nav(request)
     if not rubrics:
         return []
-    public = Article.objects.available_in(language)
-    if connection.features.supports_slicing_ordering_in_compound:
-        newest = [
-            public.filter(rubric_id=rubric.pk)
-            .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[:RUBRIC_BLOCK_SIZE]
-            for rubric in rubrics
-        ]
-        chosen = public.filter(pk__in=newest[0].union(*newest[1:], all=True))
-    else:
-        chosen = (
+    rubric_ids = tuple(rubric.pk for rubric in rubrics)
+
+    def build():
+        public = Article.objects.available_in(language)
+        if connection.features.supports_slicing_ordering_in_compound:
+            newest = [
+                public.filter(rubric_id=pk)
+                .order_by("-published_at", "-id")
+                .values_list("pk", flat=True)[:RUBRIC_BLOCK_SIZE]
+                for pk in rubric_ids
+            ]
+            return _listed(public.filter(pk__in=newest[0].union(*newest[1:], all=True)))
+        return _listed(
             public.filter(rubric__isnull=False)
             .annotate(
                 rank=Window(
@@ -234,8 +275,14 @@ def _rubric_blocks(request, language: str, *, today: dt.date) -> list[tuple[Rubr
             )
             .filter(rank__lte=RUBRIC_BLOCK_SIZE)
         )
+
+    if connection.features.supports_slicing_ordering_in_compound:
+        # The rubric ids are part of the SQL: a new or removed rubric is a new query.
+        chosen = _prepared_list(("blocks", language, rubric_ids), build).fetch()
+    else:  # a window's rank is an annotation, which a prepared query cannot read
+        chosen = build()
     by_rubric: dict[int, list] = {}
-    for article in _teasers(request, _listed(chosen), today=today):
+    for article in _teasers(request, chosen, today=today):
         by_rubric.setdefault(article.rubric_id, []).append(article)
     return [(rubric, by_rubric[rubric.pk]) for rubric in rubrics if rubric.pk in by_rubric]
 
@@ -244,7 +291,7 @@ def _rubric_blocks(request, language: str, *, today: dt.date) -> list[tuple[Rubr
 def front_page(request):
     language = translation.get_language()
     today = timezone.localdate()
-    page = page_of(_listed(Article.objects.available_in(language)), request, FRONT_PAGE_SIZE)
+    page = _public_page(request, language, FRONT_PAGE_SIZE)
     latest = _teasers(request, page.object_list, today=today)
     top_story = latest.pop(0) if page.number == 1 and latest else None
     blocks = _rubric_blocks(request, language, today=today) if page.number == 1 else []
@@ -271,8 +318,7 @@ def rubric_list(request, slug: str):
     rubric = next((r for r in rubric_nav(request) if r.slug == slug), None)
     if rubric is None:
         raise Http404
-    articles = _listed(Article.objects.available_in(language).filter(rubric_id=rubric.pk))
-    page = page_of(articles, request, RUBRIC_PAGE_SIZE)
+    page = _public_page(request, language, RUBRIC_PAGE_SIZE, rubric_id=rubric.pk)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
     for article in teasers:

@@ -19,17 +19,19 @@ _SIGNED_URLS: dict[tuple, str] = {}
 _SIGNED_URLS_MAX = 50_000
 
 
-def signed_rendition_url(photo: Photo, width: int, image_format: str) -> str:
-    """renditions.rendition_url(), remembered for this process."""
-    key = (
-        photo.pk,
-        width,
-        image_format,
-        settings.SECRET_KEY,
-        settings.ROOT_URLCONF,
-        get_urlconf(),
-        get_script_prefix(),
-    )
+def _signing_context() -> tuple:
+    """What a signed rendition URL depends on besides the photo and the rendition."""
+    return (settings.SECRET_KEY, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+
+
+def signed_rendition_url(
+    photo: Photo, width: int, image_format: str, *, context: tuple | None = None
+) -> str:
+    """renditions.rendition_url(), remembered for this process.
+
+    ``context`` is _signing_context(), when the caller links several renditions at once.
+    """
+    key = (photo.pk, width, image_format, *(context or _signing_context()))
     url = _SIGNED_URLS.get(key)
     if url is None:
         if len(_SIGNED_URLS) >= _SIGNED_URLS_MAX:
@@ -78,12 +80,13 @@ def picture_html(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_
 def _picture_context(photo: Photo, *, sizes: str, lead: bool, css_class: str) -> dict:
     stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
     widths = renditions.rendition_widths(photo)
+    signing = _signing_context()
 
     def url(width, image_format):
         made = stored.get((width, image_format))
         if made is not None:
             return made.file.url
-        return signed_rendition_url(photo, width, image_format)
+        return signed_rendition_url(photo, width, image_format, context=signing)
 
     sources = [
         {
