@@ -59,9 +59,7 @@ def picture_html(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_
     """
     context = _picture_context(photo, sizes=sizes, lead=lead, css_class=css_class)
     sources = "".join(
-        format_html(
-            '\n  <source type="{}" srcset="{}" sizes="{}">', s["type"], s["srcset"], sizes
-        )
+        format_html('\n  <source type="{}" srcset="{}" sizes="{}">', s["type"], s["srcset"], sizes)
         for s in context["sources"]
     )
     return format_html(
