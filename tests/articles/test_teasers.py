@@ -135,3 +135,28 @@ def test_headline_and_rubric_name_are_escaped_in_every_list(client):
         assert "<img src=x" not in page
     front = client.get("/ru/").content.decode()
     assert "&lt;script&gt;alert(&#x27;r&#x27;)&lt;/script&gt;" in front
+
+
+def test_lists_compiled_once_still_follow_the_clock_and_new_rubrics(client, time_machine):
+    """The front and rubric pages' SQL is compiled once a process; what they show is not."""
+    time_machine.move_to(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+    rubric = RubricFactory(name_ru="Экономика", slug="economy")
+    ArticleFactory(headline_ru="Уже вышла", rubric=rubric)
+    ArticleFactory(
+        headline_ru="Запланирована",
+        rubric=rubric,
+        published_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    for url in ("/ru/", "/ru/economy/", "/ru/?page=1"):
+        page = client.get(url).content.decode()
+        assert "Уже вышла" in page and "Запланирована" not in page, url
+    time_machine.move_to(dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC), tick=False)
+    for url in ("/ru/", "/ru/economy/"):
+        assert "Запланирована" in client.get(url).content.decode(), url
+    # A rubric added later has its block on the front page.
+    newer = RubricFactory(name_ru="Культура", slug="culture")
+    ArticleFactory(headline_ru="Выставка", rubric=newer)
+    ArticleFactory(headline_ru="Новее выставки", rubric=rubric)
+    front = client.get("/ru/").content.decode()
+    assert 'aria-labelledby="rubric-culture"' in front
+    assert "Выставка" in front
