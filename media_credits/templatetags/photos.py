@@ -1,9 +1,13 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from media_credits import renditions
 from media_credits.models import Photo
@@ -17,6 +21,8 @@ _FORMATS = (("webp", "image/webp"), ("jpeg", "image/jpeg"))
 # up to 9). Bounded: emptied when full.
 _SIGNED_URLS: dict[tuple, str] = {}
 _SIGNED_URLS_MAX = 50_000
+#: Pictures of lists remembered per process (see picture_html).
+PICTURE_MEMO_SIZE = 4096
 
 
 def _signing_context() -> tuple:
@@ -54,36 +60,82 @@ def picture(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_class
 def picture_html(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_class: str = ""):
     """The picture tag's markup (media_credits/picture.html) built in Python, for lists.
 
-    Byte for byte the template's output (tests/articles/test_teasers.py); no template
-    engine per photo. The URLs are worked out on every call (a signed storage URL expires).
+    Byte for byte the template's output (tests/articles/test_teasers.py). Remembered per
+    process by every value it shows: the stored renditions' URLs are asked of the storage
+    on every call (a signed object-storage URL expires), the rest is the photo's id, size
+    and alt text, the options, the signing context, the language and the widths setting.
     """
-    context = _picture_context(photo, sizes=sizes, lead=lead, css_class=css_class)
+    stored = tuple(
+        sorted((r.width_requested, r.image_format, r.file.url) for r in photo.renditions.all())
+    )
+    return _picture_markup(
+        photo.pk,
+        photo.width,
+        photo.height,
+        photo.alt_text or "",
+        sizes,
+        lead,
+        css_class,
+        stored,
+        _signing_context(),
+        get_language(),
+        tuple(settings.PHOTO_RENDITION_WIDTHS),
+    )
+
+
+@functools.lru_cache(maxsize=PICTURE_MEMO_SIZE)
+def _picture_markup(
+    pk, width, height, alt, sizes, lead, css_class, stored, signing, language, _widths
+) -> str:
+    # Only the arguments reach the markup: an unsaved Photo carries the id and width the
+    # rendition URLs read.
+    photo = Photo(pk=pk, width=width, height=height)
+    urls = {(w, image_format): url for w, image_format, url in stored}
+    context = _picture_context(
+        photo, sizes=sizes, lead=lead, css_class=css_class, stored_urls=urls, signing=signing
+    )
     sources = "".join(
         format_html('\n  <source type="{}" srcset="{}" sizes="{}">', s["type"], s["srcset"], sizes)
         for s in context["sources"]
     )
+    with translation.override(language):
+        width_text, height_text = localize(width), localize(height)
     return format_html(
         '<picture{}>{}\n  <img src="{}" width="{}" height="{}" alt="{}"{} decoding="async">'
         "\n</picture>\n",
         format_html(' class="{}"', css_class) if css_class else "",
         mark_safe(sources),  # noqa: S308 - built by format_html above
         context["src"],
-        localize(photo.width),
-        localize(photo.height),
-        context["alt"],
+        width_text,
+        height_text,
+        alt,
         mark_safe(' fetchpriority="high"' if lead else ' loading="lazy"'),  # noqa: S308
     )
 
 
-def _picture_context(photo: Photo, *, sizes: str, lead: bool, css_class: str) -> dict:
-    stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
+def _picture_context(
+    photo: Photo,
+    *,
+    sizes: str,
+    lead: bool,
+    css_class: str,
+    stored_urls: dict | None = None,
+    signing: tuple | None = None,
+) -> dict:
+    if stored_urls is None:
+        stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
     widths = renditions.rendition_widths(photo)
-    signing = _signing_context()
+    signing = signing or _signing_context()
 
     def url(width, image_format):
-        made = stored.get((width, image_format))
-        if made is not None:
-            return made.file.url
+        if stored_urls is not None:
+            made = stored_urls.get((width, image_format))
+            if made is not None:
+                return made
+        else:
+            rendition = stored.get((width, image_format))
+            if rendition is not None:
+                return rendition.file.url
         return signed_rendition_url(photo, width, image_format, context=signing)
 
     sources = [

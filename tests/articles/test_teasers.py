@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from articles import teasers, views
 from articles.models import Article
 from media_credits.models import Rendition
+from media_credits.renditions import rendition_url
 from tests.factories import ArticleFactory, RubricFactory
 from tests.photos import photo, photographer
 
@@ -160,3 +161,31 @@ def test_lists_compiled_once_still_follow_the_clock_and_new_rubrics(client, time
     front = client.get("/ru/").content.decode()
     assert 'aria-labelledby="rubric-culture"' in front
     assert "Выставка" in front
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_picture_markup_is_what_the_picture_tag_gave_and_follows_its_renditions(language):
+    from django.template import Context, Template
+
+    from media_credits.templatetags.photos import picture_html
+
+    shot = photo(credit="ТАСС", credit_kk="ТАСС", credit_en="TASS", size=(1700, 1100))
+    tag = Template("{% load photos %}{% picture shot lead=lead sizes=sizes css_class=css_class %}")
+    options = [
+        {"lead": True, "sizes": "100vw", "css_class": ""},
+        {"lead": False, "sizes": "(min-width: 44rem) 12rem, 32vw", "css_class": "thumb"},
+    ]
+    with translation.override(language):
+        seen = []
+        for stored in (True, False):
+            if not stored:
+                Rendition.objects.filter(photo=shot, width_requested=800).delete()
+            listed = type(shot).objects.prefetch_related("renditions").get(pk=shot.pk)
+            for option in options:
+                expected = tag.render(Context({"shot": listed, **option}))
+                assert picture_html(listed, **option) == expected, (stored, option)
+            seen.append(picture_html(listed, **options[0]))
+    # The deleted rendition is linked through the view that makes it again.
+    signed = rendition_url(shot, width=800, image_format="jpeg")
+    assert signed not in seen[0]
+    assert signed in seen[1]
