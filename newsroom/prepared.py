@@ -127,4 +127,3 @@ class PreparedQuery:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
-

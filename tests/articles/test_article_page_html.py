@@ -39,7 +39,9 @@ def rich_article() -> Article:
     )
     sections = [
         {
-            "body_ru": "<p>– Первый абзац «с кавычками» и 10 000 тенге.</p><p>Второй &amp; ещё.</p>",
+            "body_ru": (
+                "<p>– Первый абзац «с кавычками» и 10 000 тенге.</p><p>Второй &amp; ещё.</p>"
+            ),
             "body_kk": "<p>– Бірінші абзац «тырнақшамен».</p>",
             "body_en": '<p>– First paragraph, "quoted" & more.</p>',
         },
