@@ -15,7 +15,7 @@ import functools
 
 from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from media_credits.templatetags.photos import picture_html
@@ -49,6 +49,11 @@ def teaser_html(article, *, level: int = 3, compact: bool = False, hide_rubric: 
         (rubric.url, rubric.label.text, rubric.label.lang) if rubric is not None else None,
         picture_html(article.thumbnail, sizes=THUMB_SIZES, css_class="thumb") if show_thumb else "",
     )
+
+
+def list_items(teasers) -> SafeString:
+    """The ``<li>`` of each teaser, one a line: a list's content, joined once."""
+    return format_html_join("\n", "<li>{}</li>", ((teaser,) for teaser in teasers))
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)

@@ -34,7 +34,7 @@ from articles.models import (
     Rubric,
     Section,
 )
-from articles.teasers import teaser_html
+from articles.teasers import list_items, teaser_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
 from media_credits.renditions import rendition_url
 from media_credits.views import allow_preview_photos
@@ -78,13 +78,17 @@ def name_in(obj, field: str, language: str) -> Name:
     return Name("")
 
 
+#: Every rubric, its SQL compiled once per process (newsroom.prepared).
+_ALL_RUBRICS = PreparedQuery(lambda: Rubric.objects.all(), ids=0)
+
+
 def rubric_nav(request) -> list[Rubric]:
     """Every rubric in order, with its ``label`` (a Name) and ``url``: one query a request."""
     language = translation.get_language()
     cache = request.__dict__.setdefault("_rubric_nav", {})
     if language not in cache:
         rubrics = []
-        for rubric in Rubric.objects.all():
+        for rubric in _ALL_RUBRICS.fetch():
             try:
                 rubric.url = reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
             except NoReverseMatch:
@@ -122,9 +126,12 @@ def _teasers(request, articles, *, today: dt.date) -> list[Article]:
     return articles
 
 
-def _list_fields(language: str) -> list[str]:
-    """The columns a list of articles shows (teaser, thumbnail and its credit) in ``language``."""
-    return [
+def _list_fields(language: str, *, credits: bool = True) -> list[str]:
+    """The columns a list of articles shows (teaser, thumbnail and its credit) in ``language``.
+
+    ``credits``: also the photo's caption and credit (the front page's top story shows them).
+    """
+    fields = [
         "rubric_id",
         "published_at",
         "status",
@@ -135,21 +142,28 @@ def _list_fields(language: str) -> list[str]:
         "lead_photo__height",
         "lead_photo__usage_expires_on",
         f"lead_photo__alt_text_{language}",
-        f"lead_photo__caption_{language}",
-        *(f"lead_photo__credit_{code}" for code in LANGUAGE_CODES),
-        "lead_photo__photographer__slug",
-        "lead_photo__photographer__name_ru",
-        f"lead_photo__photographer__name_{language}",
-        f"lead_photo__photographer__credit_name_{language}",
     ]
+    if credits:
+        fields += [
+            f"lead_photo__caption_{language}",
+            *(f"lead_photo__credit_{code}" for code in LANGUAGE_CODES),
+            "lead_photo__photographer__slug",
+            "lead_photo__photographer__name_ru",
+            f"lead_photo__photographer__name_{language}",
+            f"lead_photo__photographer__credit_name_{language}",
+        ]
+    return fields
 
 
-def _listed(queryset):
-    """``queryset`` newest first, with what a teaser shows and nothing else."""
+def _listed(queryset, *, credits: bool = False):
+    """``queryset`` newest first, with what a teaser shows and nothing else.
+
+    ``credits``: with the lead photo's caption and credit too (see _list_fields).
+    """
     language = translation.get_language()
     return (
-        queryset.select_related("lead_photo__photographer")
-        .only(*_list_fields(language))
+        queryset.select_related("lead_photo__photographer" if credits else "lead_photo")
+        .only(*_list_fields(language, credits=credits))
         .newest_first()
     )
 
@@ -227,11 +241,14 @@ def _public_page(request, language: str, per_page: int, *, rubric_id: int | None
     number = _page_number(request, max_pages=MAX_PAGES)
     start = (number - 1) * per_page
 
+    # The front page's first article is its top story, shown with its photo's credit.
+    credits = rubric_id is None and number == 1
+
     def build(*rubric_ids):
         public = Article.objects.available_in(language)
         if rubric_ids:
             public = public.filter(rubric_id=rubric_ids[0])
-        return _listed(public)[start : start + per_page + 1]
+        return _listed(public, credits=credits)[start : start + per_page + 1]
 
     ids = () if rubric_id is None else (rubric_id,)
     key = ("page", language, per_page, number, bool(ids))
@@ -300,15 +317,25 @@ def front_page(request):
         + [top_story.thumbnail if top_story else None]
         + [articles[0].thumbnail for _rubric, articles in blocks]
     )
-    for article in latest:
-        article.teaser = teaser_html(article)
-    for _rubric, articles in blocks:
-        for position, article in enumerate(articles):
-            article.teaser = teaser_html(article, compact=position > 0, hide_rubric=True)
+    blocks = [
+        (
+            rubric,
+            list_items(
+                teaser_html(article, compact=position > 0, hide_rubric=True)
+                for position, article in enumerate(articles)
+            ),
+        )
+        for rubric, articles in blocks
+    ]
     return TemplateResponse(
         request,
         "articles/front_page.html",
-        {"page": page, "top_story": top_story, "articles": latest, "rubric_blocks": blocks},
+        {
+            "page": page,
+            "top_story": top_story,
+            "articles": list_items(teaser_html(article) for article in latest),
+            "rubric_blocks": blocks,
+        },
     )
 
 
@@ -321,15 +348,15 @@ def rubric_list(request, slug: str):
     page = _public_page(request, language, RUBRIC_PAGE_SIZE, rubric_id=rubric.pk)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
-    for article in teasers:
-        article.teaser = teaser_html(article, level=2, hide_rubric=True)
     return TemplateResponse(
         request,
         "articles/rubric_list.html",
         {
             "rubric": rubric,
             "page": page,
-            "articles": teasers,
+            "articles": list_items(
+                teaser_html(article, level=2, hide_rubric=True) for article in teasers
+            ),
             "language_links": _language_links(
                 lambda code: reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
             ),
@@ -362,8 +389,6 @@ def day_archive(request, year: str, month: str, day: str):
     page = page_of(articles, request, ARCHIVE_PAGE_SIZE, max_pages=None)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     _prefetch_renditions([article.thumbnail for article in teasers])
-    for article in teasers:
-        article.teaser = teaser_html(article, level=2)
     # The nearest days with articles, both in one query.
     around = public.aggregate(
         previous=Max("published_at", filter=Q(published_at__lt=start)),
@@ -377,7 +402,7 @@ def day_archive(request, year: str, month: str, day: str):
         {
             "date": date,
             "page": page,
-            "articles": teasers,
+            "articles": list_items(teaser_html(article, level=2) for article in teasers),
             "previous_day": previous_day,
             "previous_url": day_archive_url(previous_day) if previous_day else "",
             "next_day": next_day,
