@@ -37,6 +37,7 @@ from articles.models import (
 from articles.teasers import list_items, teaser_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
 from media_credits.renditions import rendition_url
+from media_credits.templatetags.photos import attach_stored_renditions
 from media_credits.views import allow_preview_photos
 from newsroom.context_processors import site_name
 from newsroom.prepared import PreparedQuery
@@ -312,7 +313,7 @@ def front_page(request):
     latest = _teasers(request, page.object_list, today=today)
     top_story = latest.pop(0) if page.number == 1 and latest else None
     blocks = _rubric_blocks(request, language, today=today) if page.number == 1 else []
-    _prefetch_renditions(
+    attach_stored_renditions(
         [article.thumbnail for article in latest]
         + [top_story.thumbnail if top_story else None]
         + [articles[0].thumbnail for _rubric, articles in blocks]
@@ -347,7 +348,7 @@ def rubric_list(request, slug: str):
         raise Http404
     page = _public_page(request, language, RUBRIC_PAGE_SIZE, rubric_id=rubric.pk)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
-    _prefetch_renditions([article.thumbnail for article in teasers])
+    attach_stored_renditions([article.thumbnail for article in teasers])
     return TemplateResponse(
         request,
         "articles/rubric_list.html",
@@ -388,7 +389,7 @@ def day_archive(request, year: str, month: str, day: str):
     # A day holds few articles: its pages are bounded by the day itself.
     page = page_of(articles, request, ARCHIVE_PAGE_SIZE, max_pages=None)
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
-    _prefetch_renditions([article.thumbnail for article in teasers])
+    attach_stored_renditions([article.thumbnail for article in teasers])
     # The nearest days with articles, both in one query.
     around = public.aggregate(
         previous=Max("published_at", filter=Q(published_at__lt=start)),

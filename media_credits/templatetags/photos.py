@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from media_credits import renditions
-from media_credits.models import Photo
+from media_credits.models import Photo, Rendition
 
 register = template.Library()
 
@@ -23,6 +23,28 @@ _SIGNED_URLS: dict[tuple, str] = {}
 _SIGNED_URLS_MAX = 50_000
 #: Pictures of lists remembered per process (see picture_html).
 PICTURE_MEMO_SIZE = 4096
+
+
+def attach_stored_renditions(photos) -> None:
+    """Set each photo's ``stored_renditions``, ((width, format, URL), ...), in one query.
+
+    picture_html() and the picture tag read it instead of ``photo.renditions``: for a list,
+    plain rows instead of a model instance per rendition. The URLs are asked of the storage
+    now, on every request (a signed object-storage URL expires).
+    """
+    photos = [photo for photo in photos if photo is not None]
+    if not photos:
+        return
+    storage = Rendition._meta.get_field("file").storage
+    found: dict[int, list] = {}
+    rows = Rendition.objects.filter(photo_id__in={photo.pk for photo in photos}).values_list(
+        "photo_id", "width_requested", "image_format", "file"
+    )
+    for photo_id, width, image_format, name in rows:
+        if name:
+            found.setdefault(photo_id, []).append((width, image_format, storage.url(name)))
+    for photo in photos:
+        photo.stored_renditions = tuple(sorted(found.get(photo.pk, ())))
 
 
 def _signing_context() -> tuple:
@@ -65,9 +87,11 @@ def picture_html(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_
     on every call (a signed object-storage URL expires), the rest is the photo's id, size
     and alt text, the options, the signing context, the language and the widths setting.
     """
-    stored = tuple(
-        sorted((r.width_requested, r.image_format, r.file.url) for r in photo.renditions.all())
-    )
+    stored = getattr(photo, "stored_renditions", None)
+    if stored is None:
+        stored = tuple(
+            sorted((r.width_requested, r.image_format, r.file.url) for r in photo.renditions.all())
+        )
     return _picture_markup(
         photo.pk,
         photo.width,
@@ -122,6 +146,8 @@ def _picture_context(
     stored_urls: dict | None = None,
     signing: tuple | None = None,
 ) -> dict:
+    if stored_urls is None and getattr(photo, "stored_renditions", None) is not None:
+        stored_urls = {(w, image_format): url for w, image_format, url in photo.stored_renditions}
     if stored_urls is None:
         stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
     widths = renditions.rendition_widths(photo)

@@ -16,6 +16,7 @@ from articles import teasers, views
 from articles.models import Article
 from media_credits.models import Rendition
 from media_credits.renditions import rendition_url
+from media_credits.templatetags.photos import attach_stored_renditions
 from tests.factories import ArticleFactory, RubricFactory
 from tests.photos import photo, photographer
 
@@ -74,19 +75,24 @@ def mixed_articles():
     return made
 
 
-def _listed(language):
+def _listed(language, *, attach=False):
+    """As the lists read them: renditions as plain rows (``attach``) or prefetched models."""
     request = RequestFactory().get(f"/{language}/")
     queryset = views._listed(Article.objects.available_in(language))
     listed = views._teasers(request, queryset, today=timezone.localdate())
-    views._prefetch_renditions([article.thumbnail for article in listed])
+    if attach:
+        attach_stored_renditions([article.thumbnail for article in listed])
+    else:
+        views._prefetch_renditions([article.thumbnail for article in listed])
     return listed
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("time_zone", ["Asia/Almaty", "UTC"])
-def test_teaser_markup_is_what_the_template_gave(mixed_articles, language, time_zone):
+@pytest.mark.parametrize("attach", [False, True])
+def test_teaser_markup_is_what_the_template_gave(mixed_articles, language, time_zone, attach):
     with translation.override(language), timezone.override(time_zone):
-        listed = _listed(language)
+        listed = _listed(language, attach=attach)
         # Every article is released in Russian too: /ru/ lists all twelve.
         expected_count = 12 if language == "ru" else 4
         assert len(listed) == expected_count
