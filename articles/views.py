@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from articles import preview
+from articles.figures import figure_html, gallery_html, sections_html
 from articles.models import (
     LANGUAGE_CODES,
     Article,
@@ -625,9 +626,11 @@ def _render_article(request, article, language, *, canonical=None, is_preview=Fa
         "article": article,
         "rubric_item": rubrics.get(article.rubric_id),
         "authors": authors,
-        "lead_photo": lead_photo,
-        "sections": sections,
+        "lead_figure": lead_photo
+        and figure_html(lead_photo, lead=True, css_class="lead-photo", is_preview=is_preview),
+        "sections_html": sections_html(sections, is_preview=is_preview),
         "gallery": gallery,
+        "gallery_html": gallery_html(gallery, is_preview=is_preview),
         "corrections": corrections,
         "credit_line": credit_line(shown, language),
         "is_preview": is_preview,
