@@ -37,8 +37,7 @@ from articles.models import (
 )
 from articles.teasers import list_items, teaser_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
-from media_credits.renditions import rendition_url
-from media_credits.templatetags.photos import attach_stored_renditions
+from media_credits.templatetags.photos import attach_stored_renditions, signed_rendition_url
 from media_credits.views import allow_preview_photos
 from newsroom.context_processors import site_name
 from newsroom.prepared import PreparedQuery
@@ -680,7 +679,7 @@ def _share_image(request, photo) -> dict:
     if stored is not None:
         url, size = stored.file.url, (stored.width, stored.height)
     else:
-        url = rendition_url(photo, width=width, image_format=SHARE_IMAGE_FORMAT)
+        url = signed_rendition_url(photo, width, SHARE_IMAGE_FORMAT)
         actual = min(width, photo.width)
         size = (actual, max(1, round(photo.height * actual / photo.width)))
     return {
