@@ -18,10 +18,12 @@ from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.figures import figure_html
 from media_credits.templatetags.photos import picture_html
 from newsroom.templatetags.scripts import typeset
 
 THUMB_SIZES = "(min-width: 44rem) 12rem, 32vw"
+TOP_SIZES = "(min-width: 64rem) 62rem, 100vw"
 #: Teasers remembered per process (the front page shows ~50, a rubric page 20).
 MEMO_SIZE = 8192
 
@@ -49,6 +51,51 @@ def teaser_html(article, *, level: int = 3, compact: bool = False, hide_rubric: 
         (rubric.url, rubric.label.text, rubric.label.lang) if rubric is not None else None,
         picture_html(article.thumbnail, sizes=THUMB_SIZES, css_class="thumb") if show_thumb else "",
     )
+
+
+def top_story_html(article) -> SafeString:
+    """The front page's top story: headline, rubric and date, lead photo, standfirst.
+
+    Built for each request (one a page); its figure is articles.figures.figure_html.
+    """
+    language = translation.get_language() or ""
+    local = timezone.localtime(article.published_at)
+    rubric = article.rubric_item
+    standfirst = article.standfirst
+    return format_html(
+        '  <article class="top-story">\n'
+        '    <h2 class="top-headline"><a href="{}">{}</a></h2>\n'
+        '    <p class="meta">{}<time datetime="{}">{}</time></p>\n'
+        "    {}\n"
+        "    {}\n"
+        "  </article>\n",
+        article.get_absolute_url(),
+        typeset(article.headline),
+        _rubric_link(rubric.url, rubric.label.text, rubric.label.lang) if rubric else "",
+        local.isoformat(),
+        _date_text(local.replace(tzinfo=None), local.utcoffset(), language),
+        figure_html(article.thumbnail, lead=True, css_class="top-photo", sizes=TOP_SIZES)
+        if article.thumbnail is not None
+        else "",
+        format_html('<p class="standfirst">{}</p>', typeset(standfirst)) if standfirst else "",
+    )
+
+
+def _rubric_link(url: str, text: str, lang: str) -> SafeString:
+    return format_html(
+        '<a class="rubric" href="{}"{}>{}</a> · ',
+        url,
+        format_html(' lang="{}"', lang) if lang else "",
+        text,
+    )
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _date_text(local: dt.datetime, offset: dt.timedelta, language: str) -> str:
+    """``|date`` of a moment in ``language`` (its DATE_FORMAT and month names)."""
+    with translation.override(language):
+        moment = local.replace(tzinfo=dt.timezone(offset))
+        return dateformat.format(moment, get_format("DATE_FORMAT", language))
 
 
 def list_items(teasers) -> SafeString:

@@ -35,7 +35,7 @@ from articles.models import (
     Rubric,
     Section,
 )
-from articles.teasers import list_items, teaser_html
+from articles.teasers import list_items, teaser_html, top_story_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
 from media_credits.templatetags.photos import attach_stored_renditions, signed_rendition_url
 from media_credits.views import allow_preview_photos
@@ -333,7 +333,7 @@ def front_page(request):
         "articles/front_page.html",
         {
             "page": page,
-            "top_story": top_story,
+            "top_story": top_story_html(top_story) if top_story else None,
             "articles": list_items(teaser_html(article) for article in latest),
             "rubric_blocks": blocks,
         },

@@ -195,3 +195,34 @@ def test_picture_markup_is_what_the_picture_tag_gave_and_follows_its_renditions(
     signed = rendition_url(shot, width=800, image_format="jpeg")
     assert signed not in seen[0]
     assert signed in seen[1]
+
+
+#: The front page's top story as templates/articles/front_page.html wrote it.
+TOP_STORY_TEMPLATE = """{% load scripts %}{% if top_story %}
+  <article class="top-story">
+    <h2 class="top-headline"><a href="{{ top_story.get_absolute_url }}">{{ top_story.headline|typeset }}</a></h2>
+    <p class="meta">{% if top_story.rubric_item %}<a class="rubric" href="{{ top_story.rubric_item.url }}"{% if top_story.rubric_item.label.lang %} lang="{{ top_story.rubric_item.label.lang }}"{% endif %}>{{ top_story.rubric_item.label }}</a> · {% endif %}<time datetime="{{ top_story.published_at|date:'c' }}">{{ top_story.published_at|date }}</time></p>
+    {% if top_story.thumbnail %}{% include "includes/figure.html" with photo=top_story.thumbnail lead=True css_class="top-photo" sizes="(min-width: 64rem) 62rem, 100vw" %}{% endif %}
+    {% if top_story.standfirst %}<p class="standfirst">{{ top_story.standfirst|typeset }}</p>{% endif %}
+  </article>
+{% endif %}"""  # noqa: E501 - the template as it was, lines included
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("attach", [False, True])
+def test_top_story_markup_is_what_the_template_gave(mixed_articles, language, attach):
+    from django.template import Context, Template
+
+    template = Template(TOP_STORY_TEMPLATE)
+    with translation.override(language):
+        request = RequestFactory().get(f"/{language}/")
+        queryset = views._listed(Article.objects.available_in(language), credits=True)
+        listed = views._teasers(request, queryset, today=timezone.localdate())
+        photos = [article.thumbnail for article in listed]
+        if attach:
+            attach_stored_renditions(photos)
+        else:
+            views._prefetch_renditions(photos)
+        for article in listed:
+            expected = template.render(Context({"top_story": article}))
+            assert "\n" + teasers.top_story_html(article) == expected, article.pk
