@@ -1,63 +1,22 @@
-"""The article page's figures and sections built in Python, without per-item includes.
+"""The article page's sections and gallery built in Python, without per-item includes.
 
-Byte for byte what templates/includes/figure.html and the section loop of the article
-template gave (tests/articles/test_article_page_html.py compares the page with golden
-files); the picture is media_credits' picture_html, the one definition of its markup, and
-the text goes through the same typography filters. A page shows up to ~20 photos and
-sections: an include per item cost more than the rest of the page's template.
+Byte for byte what the article template's loops gave (tests/articles/test_article_page_html.py
+compares the page with golden files). Each figure is media_credits' figure_html, the one
+definition of its markup (includes/figure.html calls it too), and the text goes through the
+same typography filters as in templates. A page shows up to ~20 photos and sections: an
+include per item cost more than the rest of the page's template.
 """
 
-import functools
-
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
-from media_credits.credits import credit_line
-from media_credits.templatetags.photos import picture_html
+from media_credits.templatetags.photos import figure_html
 from newsroom.templatetags.scripts import typeset, typeset_html
 
-#: ``sizes`` of a figure in the article's column.
-COLUMN_SIZES = "(min-width: 44rem) 42rem, 100vw"
+__all__ = ["figure_html", "gallery_html", "sections_html"]
+
 #: ``sizes`` of a figure in the gallery's grid.
 GALLERY_SIZES = "(min-width: 44rem) 20rem, 100vw"
-
-
-@functools.lru_cache(maxsize=4096)
-def _photographer_url(pk: int, slug: str, _language, _urlconf, _prefix) -> str:
-    # The URL depends on the active language (i18n_patterns): it is part of the key.
-    return reverse("photographers:photographer_detail", kwargs={"pk": pk, "slug": slug})
-
-
-def figure_html(
-    photo,
-    *,
-    lead: bool = False,
-    css_class: str = "",
-    sizes: str = COLUMN_SIZES,
-    is_preview: bool = False,
-) -> SafeString:
-    """``<figure>``: the picture, the typeset caption, the credit (linked unless a preview)."""
-    caption = photo.caption
-    caption_html = (
-        format_html('<span class="caption">{}</span> ', typeset(caption)) if caption else ""
-    )
-    credit = escape(credit_line([photo], get_language()))
-    photographer = photo.photographer
-    if photographer is not None and photographer.slug and not is_preview:
-        url = _photographer_url(
-            photographer.pk, photographer.slug, get_language(), get_urlconf(), get_script_prefix()
-        )
-        credit = format_html('<a href="{}">{}</a>', url, credit)
-    return format_html(
-        '<figure class="photo{}">\n  {}\n  <figcaption>{}<span class="credit">{}</span>'
-        "</figcaption>\n</figure>\n",
-        f" {css_class}" if css_class else "",
-        picture_html(photo, sizes=sizes, lead=lead),
-        caption_html,
-        credit,
-    )
 
 
 def sections_html(sections, *, is_preview: bool = False) -> SafeString:

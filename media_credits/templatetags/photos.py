@@ -2,15 +2,17 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from media_credits import renditions
+from media_credits.credits import credit_line
 from media_credits.models import Photo, Rendition
+from newsroom.templatetags.scripts import typeset
 
 register = template.Library()
 
@@ -181,3 +183,64 @@ def _picture_context(
         "css_class": css_class,
         "alt": photo.alt_text or "",
     }
+
+
+#: ``sizes`` of a figure in a page's text column (includes/figure.html's default).
+COLUMN_SIZES = "(min-width: 44rem) 42rem, 100vw"
+
+
+@functools.lru_cache(maxsize=4096)
+def _photographer_url(pk: int, slug: str, _language, _urlconf, _prefix) -> str:
+    # The URL depends on the active language (i18n_patterns): it is part of the key.
+    return reverse("photographers:photographer_detail", kwargs={"pk": pk, "slug": slug})
+
+
+def figure_html(
+    photo: Photo,
+    *,
+    lead: bool = False,
+    css_class: str = "",
+    sizes: str = COLUMN_SIZES,
+    is_preview: bool = False,
+) -> SafeString:
+    """``<figure>``: the picture, the typeset caption, the credit (linked unless a preview).
+
+    The markup of includes/figure.html (which calls it), built without the template engine:
+    a page shows up to ~20 photos, and an include per photo cost more than the rest of the
+    article page's template.
+    """
+    caption = photo.caption
+    caption_html = (
+        format_html('<span class="caption">{}</span> ', typeset(caption)) if caption else ""
+    )
+    credit = escape(credit_line([photo], get_language()))
+    photographer = photo.photographer
+    if photographer is not None and photographer.slug and not is_preview:
+        url = _photographer_url(
+            photographer.pk,
+            photographer.slug,
+            get_language(),
+            get_urlconf(),
+            get_script_prefix(),
+        )
+        credit = format_html('<a href="{}">{}</a>', url, credit)
+    return format_html(
+        '<figure class="photo{}">\n  {}\n  <figcaption>{}<span class="credit">{}</span>'
+        "</figcaption>\n</figure>\n",
+        f" {css_class}" if css_class else "",
+        picture_html(photo, sizes=sizes, lead=lead),
+        caption_html,
+        credit,
+    )
+
+
+@register.simple_tag
+def figure(photo: Photo, *, lead=False, css_class="", sizes="", is_preview=False) -> SafeString:
+    """figure_html() for templates (includes/figure.html)."""
+    return figure_html(
+        photo,
+        lead=bool(lead),
+        css_class=css_class or "",
+        sizes=sizes or COLUMN_SIZES,
+        is_preview=bool(is_preview),
+    )
