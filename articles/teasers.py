@@ -12,14 +12,14 @@ reference).
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.figures import figure_html
-from media_credits.templatetags.photos import picture_html
+from media_credits.templatetags.photos import figure_html, picture_html, signing_context
 from newsroom.templatetags.scripts import typeset
 
 THUMB_SIZES = "(min-width: 44rem) 12rem, 32vw"
@@ -34,29 +34,80 @@ def teaser_html(article, *, level: int = 3, compact: bool = False, hide_rubric: 
     ``article`` comes from articles.views._teasers (``thumbnail``, ``rubric_item``).
     ``compact`` drops the thumbnail and the standfirst; ``hide_rubric`` the rubric link.
     """
-    language = translation.get_language() or ""
+    return _teaser_of(article, level, compact, hide_rubric, _Request.now())
+
+
+def list_html(
+    articles, *, level: int = 3, hide_rubric: bool = False, compact_from: int | None = None
+) -> SafeString:
+    """The ``<li>`` teaser of each article, one a line; compact from position ``compact_from``."""
+    request = _Request.now()
+    return list_items(
+        _teaser_of(
+            article,
+            level,
+            compact_from is not None and position >= compact_from,
+            hide_rubric,
+            request,
+        )
+        for position, article in enumerate(articles)
+    )
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What every teaser of a request shares: language, time zone, rendition signing."""
+
+    language: str
+    time_zone: dt.tzinfo
+    signing: tuple
+
+    @classmethod
+    def now(cls) -> "_Request":
+        return cls(
+            translation.get_language() or "",
+            timezone.get_current_timezone(),
+            signing_context(),
+        )
+
+
+def _text(article, field: str, language: str):
+    # The language's own column when it has text; else the descriptor (its fallbacks).
+    return getattr(article, f"{field}_{language}", None) or getattr(article, field)
+
+
+def _teaser_of(article, level: int, compact: bool, hide_rubric: bool, request: _Request):
+    language = request.language
     show_thumb = article.thumbnail is not None and not compact
     rubric = article.rubric_item if not hide_rubric else None
-    local = timezone.localtime(article.published_at)
+    local = article.published_at.astimezone(request.time_zone)  # timezone.localtime()
     return _teaser(
         language,
         level,
         show_thumb,
         compact,
-        article.get_absolute_url(),
-        article.headline,
-        article.standfirst if not compact else None,
+        article.get_absolute_url(language),
+        _text(article, "headline", language),
+        _text(article, "standfirst", language) if not compact else None,
         local.replace(tzinfo=None),
         local.utcoffset(),
         (rubric.url, rubric.label.text, rubric.label.lang) if rubric is not None else None,
-        picture_html(article.thumbnail, sizes=THUMB_SIZES, css_class="thumb") if show_thumb else "",
+        picture_html(
+            article.thumbnail,
+            sizes=THUMB_SIZES,
+            css_class="thumb",
+            signing=request.signing,
+            language=language,
+        )
+        if show_thumb
+        else "",
     )
 
 
 def top_story_html(article) -> SafeString:
     """The front page's top story: headline, rubric and date, lead photo, standfirst.
 
-    Built for each request (one a page); its figure is articles.figures.figure_html.
+    Built for each request (one a page); its figure is media_credits' figure_html.
     """
     language = translation.get_language() or ""
     local = timezone.localtime(article.published_at)

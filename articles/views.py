@@ -35,7 +35,7 @@ from articles.models import (
     Rubric,
     Section,
 )
-from articles.teasers import list_items, teaser_html, top_story_html
+from articles.teasers import list_html, top_story_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
 from media_credits.templatetags.photos import attach_stored_renditions, signed_rendition_url
 from media_credits.views import allow_preview_photos
@@ -321,10 +321,7 @@ def front_page(request):
     blocks = [
         (
             rubric,
-            list_items(
-                teaser_html(article, compact=position > 0, hide_rubric=True)
-                for position, article in enumerate(articles)
-            ),
+            list_html(articles, hide_rubric=True, compact_from=1),
         )
         for rubric, articles in blocks
     ]
@@ -334,7 +331,7 @@ def front_page(request):
         {
             "page": page,
             "top_story": top_story_html(top_story) if top_story else None,
-            "articles": list_items(teaser_html(article) for article in latest),
+            "articles": list_html(latest),
             "rubric_blocks": blocks,
         },
     )
@@ -355,9 +352,7 @@ def rubric_list(request, slug: str):
         {
             "rubric": rubric,
             "page": page,
-            "articles": list_items(
-                teaser_html(article, level=2, hide_rubric=True) for article in teasers
-            ),
+            "articles": list_html(teasers, level=2, hide_rubric=True),
             "language_links": _language_links(
                 lambda code: reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
             ),
@@ -403,7 +398,7 @@ def day_archive(request, year: str, month: str, day: str):
         {
             "date": date,
             "page": page,
-            "articles": list_items(teaser_html(article, level=2) for article in teasers),
+            "articles": list_html(teasers, level=2),
             "previous_day": previous_day,
             "previous_url": day_archive_url(previous_day) if previous_day else "",
             "next_day": next_day,

@@ -49,7 +49,7 @@ def attach_stored_renditions(photos) -> None:
         photo.stored_renditions = tuple(sorted(found.get(photo.pk, ())))
 
 
-def _signing_context() -> tuple:
+def signing_context() -> tuple:
     """What a signed rendition URL depends on besides the photo and the rendition."""
     return (settings.SECRET_KEY, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
 
@@ -59,9 +59,9 @@ def signed_rendition_url(
 ) -> str:
     """renditions.rendition_url(), remembered for this process.
 
-    ``context`` is _signing_context(), when the caller links several renditions at once.
+    ``context`` is signing_context(), when the caller links several renditions at once.
     """
-    key = (photo.pk, width, image_format, *(context or _signing_context()))
+    key = (photo.pk, width, image_format, *(context or signing_context()))
     url = _SIGNED_URLS.get(key)
     if url is None:
         if len(_SIGNED_URLS) >= _SIGNED_URLS_MAX:
@@ -81,30 +81,42 @@ def picture(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_class
     return _picture_context(photo, sizes=sizes, lead=lead, css_class=css_class)
 
 
-def picture_html(photo: Photo, *, sizes: str = "100vw", lead: bool = False, css_class: str = ""):
+def picture_html(
+    photo: Photo,
+    *,
+    sizes: str = "100vw",
+    lead: bool = False,
+    css_class: str = "",
+    signing: tuple | None = None,
+    language: str | None = None,
+):
     """The picture tag's markup (media_credits/picture.html) built in Python, for lists.
 
     Byte for byte the template's output (tests/articles/test_teasers.py). Remembered per
     process by every value it shows: the stored renditions' URLs are asked of the storage
     on every call (a signed object-storage URL expires), the rest is the photo's id, size
     and alt text, the options, the signing context, the language and the widths setting.
+    A list passes ``signing`` (signing_context()) and ``language`` once for all its photos.
     """
     stored = getattr(photo, "stored_renditions", None)
     if stored is None:
         stored = tuple(
             sorted((r.width_requested, r.image_format, r.file.url) for r in photo.renditions.all())
         )
+    language = language or get_language()
+    # The language's own column when it has text; else the descriptor (its fallbacks).
+    alt = getattr(photo, f"alt_text_{language}", None) or photo.alt_text or ""
     return _picture_markup(
         photo.pk,
         photo.width,
         photo.height,
-        photo.alt_text or "",
+        alt,
         sizes,
         lead,
         css_class,
         stored,
-        _signing_context(),
-        get_language(),
+        signing or signing_context(),
+        language,
         tuple(settings.PHOTO_RENDITION_WIDTHS),
     )
 
@@ -153,7 +165,7 @@ def _picture_context(
     if stored_urls is None:
         stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
     widths = renditions.rendition_widths(photo)
-    signing = signing or _signing_context()
+    signing = signing or signing_context()
 
     def url(width, image_format):
         if stored_urls is not None:

@@ -226,3 +226,15 @@ def test_top_story_markup_is_what_the_template_gave(mixed_articles, language, at
         for article in listed:
             expected = template.render(Context({"top_story": article}))
             assert "\n" + teasers.top_story_html(article) == expected, article.pk
+
+
+def test_a_list_is_its_teasers_one_a_line_compact_from_the_position_asked(mixed_articles):
+    with translation.override("kk"):
+        listed = _listed("kk", attach=True)
+        one_by_one = [
+            teasers.teaser_html(article, hide_rubric=True, compact=position >= 1)
+            for position, article in enumerate(listed)
+        ]
+        got = teasers.list_html(listed, hide_rubric=True, compact_from=1)
+    assert got == "\n".join(f"<li>{teaser}</li>" for teaser in one_by_one)
+    assert got.count('class="standfirst"') == 1
