@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,17 +32,13 @@ def public_photos(photographer_id: int, language: str):
 
 def photographer_detail(request, pk: int, slug: str = ""):
     language = translation.get_language()
-    # Their public photos' ids, newest first, once: the page of photos and the list of
-    # articles below look them up by id through indexed columns.
-    photo_ids = list(
-        public_photos(pk, language)
-        .order_by("-taken_on", "-uploaded_at", "-id")
-        .values_list("pk", flat=True)
-    )
-    if not photo_ids:
+    # One page of their public photos' ids, newest first, never counted: the cost follows
+    # the page, not how many photos the photographer has (17,000 at 100,000 articles).
+    ordered = public_photos(pk, language).order_by("-taken_on", "-uploaded_at", "-id")
+    page = page_of(ordered.values_list("pk", flat=True), request, PHOTOS_PER_PAGE, max_pages=None)
+    if not page.object_list:
         # No such photographer, or nothing of theirs is public in this language.
         raise Http404
-    page = Paginator(photo_ids, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
     by_id = {
         photo.pk: photo
         for photo in Photo.objects.filter(pk__in=list(page.object_list))
@@ -60,9 +55,11 @@ def photographer_detail(request, pk: int, slug: str = ""):
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     # Newest first, never counted: the count read every article showing the photos.
+    # An article public in this language that shows any of their public photos shows one
+    # of the photos above: a semi-join, not a list of every photo id.
     articles = (
         Article.objects.available_in(language)
-        .showing(photo_ids)
+        .showing(Photo.objects.filter(photographer_id=pk).shown_publicly().values("pk"))
         .only("published_at", f"headline_{language}", f"slug_{language}")
         .newest_first()
     )

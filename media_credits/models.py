@@ -259,6 +259,12 @@ class Photo(CompareAndSwap, models.Model):
         indexes = [
             models.Index(fields=["state"], name="photo_pending_idx", condition=Q(state="pending")),
             models.Index(fields=["uploaded_by", "-uploaded_at"], name="photo_uploads_idx"),
+            # A photographer's public page walks their photos newest first and stops after
+            # one page, whatever the size of their archive.
+            models.Index(
+                fields=["photographer", "-taken_on", "-uploaded_at", "-id"],
+                name="photo_by_photographer_newest",
+            ),
         ]
 
     def __str__(self):
