@@ -54,4 +54,7 @@ def latin_slug(text: str | None, *, max_length: int = MAX_SLUG_LENGTH) -> str:
         max_length=max_length,
         word_boundary=True,
         lowercase=True,
+        # Explicit: "auto" retries importing Unidecode on every call (0.1 ms each, a
+        # section anchor per subhead), and would change every slug were it ever installed.
+        backend="text-unidecode",
     )
