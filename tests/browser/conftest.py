@@ -47,6 +47,9 @@ def admin_login(live_server):
 
     def login(page, username, password):
         page.goto(f"{live_server.url}/admin/login/")
+        # A request of the previous page still in flight (after clear_cookies) may set a
+        # fresh CSRF cookie after this form's token was made: wait until nothing is loading.
+        page.wait_for_load_state("networkidle")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("input[type=submit]")
