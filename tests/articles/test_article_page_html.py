@@ -136,7 +136,8 @@ def test_the_article_page_is_byte_for_byte_what_it_was(client, time_machine, pag
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    golden = GOLDEN / f"{page}.html"
+    # The wrong slug's redirect ends on the English page itself: one golden file for both.
+    golden = GOLDEN / f"{'en' if page == 'redirected-slug' else page}.html"
     if not golden.exists():
         golden.write_text(html, encoding="utf-8")
         pytest.fail(f"wrote {golden.name}: check it in, then run again")
