@@ -35,9 +35,6 @@ from articles.models import LANGUAGE_CODES, Article, TypoReport
 SELECTION_MAX = 300
 CONTEXT_MAX = 1000
 COMMENT_MAX = 1000
-#: Reports (POSTs) one client address may send per window, and the window in seconds.
-RATE_LIMIT = getattr(settings, "TYPO_REPORT_RATE_LIMIT", 5)
-RATE_WINDOW = getattr(settings, "TYPO_REPORT_RATE_WINDOW", 600)
 #: The honeypot: a field people never see (hidden by the stylesheet); bots fill it in.
 HONEYPOT = "website"
 
@@ -90,7 +87,7 @@ class TypoReportForm(forms.Form):
 def client_address(request) -> str:
     """The reader's address: REMOTE_ADDR, or behind N trusted proxies the Nth from the
     right of X-Forwarded-For (``TRUSTED_PROXY_COUNT``; the proxies must append to it)."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
@@ -107,13 +104,13 @@ def address_hash(address: str) -> str:
 def _over_limit(hashed: str) -> bool:
     """Count this POST against the address's window; True once the limit is passed."""
     key = f"typo-report:rate:{hashed}"
-    cache.add(key, 0, RATE_WINDOW)
+    cache.add(key, 0, settings.TYPO_REPORT_RATE_WINDOW)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, RATE_WINDOW)
+        cache.add(key, 1, settings.TYPO_REPORT_RATE_WINDOW)
         count = 1
-    return count > RATE_LIMIT
+    return count > settings.TYPO_REPORT_RATE_LIMIT
 
 
 def _wants_json(request) -> bool:
@@ -153,7 +150,7 @@ def report_typo(request, pk: int):
             response = JsonResponse({"error": str(message)}, status=429)
         else:
             response = _page(request, article, None, message=message, status=429)
-        response["Retry-After"] = str(RATE_WINDOW)
+        response["Retry-After"] = str(settings.TYPO_REPORT_RATE_WINDOW)
         return response
 
     form = TypoReportForm(request.POST)

@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
@@ -236,7 +237,7 @@ def test_a_missing_article_is_404(reader):
 def test_the_sixth_report_in_ten_minutes_from_one_address_is_refused_with_429(
     reader, article, address
 ):
-    for _ in range(typo_views.RATE_LIMIT):
+    for _ in range(django_settings.TYPO_REPORT_RATE_LIMIT):
         assert reader.post(typo_url(article), report(), **JSON).status_code == 201
     refused = reader.post(typo_url(article), report(), **JSON)
     assert refused.status_code == 429
@@ -245,7 +246,7 @@ def test_the_sixth_report_in_ten_minutes_from_one_address_is_refused_with_429(
     page = reader.post(typo_url(article), report())
     assert page.status_code == 429
     assert "Слишком много сообщений" in page.content.decode()
-    assert TypoReport.objects.count() == typo_views.RATE_LIMIT
+    assert TypoReport.objects.count() == django_settings.TYPO_REPORT_RATE_LIMIT
     # Another address is not limited.
     other = Client(REMOTE_ADDR="198.51.100.77")
     assert other.post(typo_url(article), report(), **JSON).status_code == 201
@@ -255,7 +256,7 @@ def test_the_sixth_report_in_ten_minutes_from_one_address_is_refused_with_429(
 def test_the_429_page_speaks_the_pages_language(address):
     article = trilingual_article()
     reader = Client(REMOTE_ADDR=address)
-    for _ in range(typo_views.RATE_LIMIT):
+    for _ in range(django_settings.TYPO_REPORT_RATE_LIMIT):
         reader.post(typo_url(article, "en"), report(), **JSON)
     page = reader.post(typo_url(article, "kk"), report())
     assert page.status_code == 429
@@ -267,13 +268,13 @@ def test_the_429_page_speaks_the_pages_language(address):
 def test_behind_trusted_proxies_the_limit_is_per_forwarded_address(settings, article):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = Client(REMOTE_ADDR="10.0.0.1")
-    for n in range(typo_views.RATE_LIMIT + 1):
+    for n in range(django_settings.TYPO_REPORT_RATE_LIMIT + 1):
         # Each reader's address as the proxy appended it, after whatever the reader sent.
         forwarded = f"1.2.3.4, 192.0.2.{n + 1}"
         response = proxy.post(typo_url(article), report(), HTTP_X_FORWARDED_FOR=forwarded)
         assert response.status_code == 200
     assert TypoReport.objects.values("address_hash").distinct().count() == 6
-    for n in range(typo_views.RATE_LIMIT + 1):
+    for n in range(django_settings.TYPO_REPORT_RATE_LIMIT + 1):
         cache.delete(f"typo-report:rate:{typo_views.address_hash(f'192.0.2.{n + 1}')}")
 
 
