@@ -6,7 +6,7 @@ teaser is one format string, and its markup is remembered per process keyed by e
 it shows (headline, standfirst, address, local time and offset, rubric label and address,
 the picture's markup), the language and the variant: a changed input is a new key, so a
 remembered teaser cannot be stale. The markup is byte for byte what
-templates/includes/teaser.html gives (tests/articles/test_teasers.py keeps it as the
+the former template include gave (tests/articles/test_teasers.py keeps it as the
 reference).
 """
 
@@ -29,7 +29,7 @@ MEMO_SIZE = 8192
 
 
 def teaser_html(article, *, level: int = 3, compact: bool = False, hide_rubric: bool = False):
-    """One teaser's markup (templates/includes/teaser.html) for an article of a list.
+    """One teaser's markup for an article of a list.
 
     ``article`` comes from articles.views._teasers (``thumbnail``, ``rubric_item``).
     ``compact`` drops the thumbnail and the standfirst; ``hide_rubric`` the rubric link.
