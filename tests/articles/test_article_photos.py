@@ -1,6 +1,9 @@
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
@@ -214,7 +217,31 @@ def test_photographer_page_paginates_photos_and_articles(client, amankul, monkey
     assert moved.status_code == 301
     assert moved["Location"] == f"{base}?page=2"
     both = client.get(base, {"page": 2, "articles_page": 2}).content.decode()
-    assert "?page=1&amp;articles_page=2" in both or "?articles_page=2&amp;page=1" in both
+    # The photos' pagination comes first; its "newer" link keeps the articles' page.
+    newer = lxml_html.fromstring(both).xpath("(//nav[@class='pagination'])[1]//a[@rel='prev']")
+    assert len(newer) == 1
+    assert parse_qs(urlsplit(newer[0].get("href")).query) == {
+        "page": ["1"],
+        "articles_page": ["2"],
+    }
+    # Page 2 holds the third photo; past the last page is 404, not the last page again.
+    assert len(figures_in(client.get(base, {"page": 2}).content.decode())) == 1
+    assert client.get(base, {"page": 3}).status_code == 404
+
+
+def test_photographer_page_reads_one_page_of_photo_ids(client, amankul, monkeypatch):
+    """However many photos the photographer has, the page reads PHOTOS_PER_PAGE + 1 ids."""
+    from articles import photographer_views as public_views
+
+    monkeypatch.setattr(public_views, "PHOTOS_PER_PAGE", 2)
+    for _ in range(4):
+        ArticleFactory(lead_photo=photo(by=amankul))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/ru/photographers/{amankul.pk}-{amankul.slug}/")
+    assert page.status_code == 200
+    photo_reads = [q["sql"] for q in queries if 'FROM "media_credits_photo"' in q["sql"]]
+    assert photo_reads
+    assert "LIMIT 3" in photo_reads[0]
 
 
 def figures_in(page):
