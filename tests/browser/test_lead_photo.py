@@ -18,7 +18,7 @@ ALT = "Светлый зал с книжными полками"
 
 
 def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
-    page, live_server, demo_login
+    page, live_server, demo_login, context, browser_context_args
 ):
     load_demo()
     demo_login(page, "photographer")
@@ -36,7 +36,9 @@ def test_editor_sets_a_lead_photo_publishes_and_the_visitor_sees_it_credited(
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
-    page.context.clear_cookies()
+    # The editor is another person in another browser: clearing the photographer's cookies
+    # while their page's last requests were in flight let one of them set a new CSRF cookie.
+    page = context.browser.new_context(**browser_context_args).new_page()
     demo_login(page, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_headline_ru", HEADLINE)
