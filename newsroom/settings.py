@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "reversion_compare",
     "django_tasks",  # background photo work (see TASKS)
     "django_tasks_db",
+    "axes",  # login lockout (see "Accounts")
+    "django_otp",  # two-factor authentication (see "Accounts")
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
     "articles",
     "media_credits",
@@ -88,14 +92,20 @@ MIDDLEWARE = [
     "newsroom.latin_script.KazakhLatinMiddleware",
     # Before sessions, locale and URL resolving: a cache hit needs none of them.
     "newsroom.pagecache.PageCacheMiddleware",
+    # Inside the page cache: their headers are stored with a page and cost a hit nothing.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.NoTranslationFallbackMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -264,6 +274,19 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Accounts: login lockout (django-axes), staff sessions, two-factor (django-otp) -------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out account before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# --- end of accounts ---------------------------------------------------------------------
+
+# --- Headers: Content-Security-Policy (django-csp), Permissions-Policy, CORP -------------
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+PERMISSIONS_POLICY: dict[str, list[str]] = {}
+# --- end of headers ----------------------------------------------------------------------
 
 # Security: production values unless DEBUG (the local demo) is on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
