@@ -18,12 +18,10 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import LANGUAGE_CODES, Article, TypoReport
+from newsroom import ratelimit
 
 SELECTION_MAX = 300
 CONTEXT_MAX = 1000
@@ -84,33 +83,19 @@ class TypoReportForm(forms.Form):
         return plain_text(self.cleaned_data["comment"], multiline=True)
 
 
-def client_address(request) -> str:
-    """The reader's address: REMOTE_ADDR, or behind N trusted proxies the Nth from the
-    right of X-Forwarded-For (``TRUSTED_PROXY_COUNT``; the proxies must append to it)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def address_hash(address: str) -> str:
     """A keyed hash of the address: the same for one address, no way back to it."""
-    return salted_hmac("articles.typo-report.address", address, algorithm="sha256").hexdigest()
+    return ratelimit.address_hash(address, purpose="articles.typo-report.address")
 
 
 def _over_limit(hashed: str) -> bool:
     """Count this POST against the address's window; True once the limit is passed."""
-    key = f"typo-report:rate:{hashed}"
-    cache.add(key, 0, settings.TYPO_REPORT_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, settings.TYPO_REPORT_RATE_WINDOW)
-        count = 1
-    return count > settings.TYPO_REPORT_RATE_LIMIT
+    return ratelimit.over_limit(
+        "typo-report",
+        hashed,
+        limit=settings.TYPO_REPORT_RATE_LIMIT,
+        window=settings.TYPO_REPORT_RATE_WINDOW,
+    )
 
 
 def _wants_json(request) -> bool:
@@ -143,7 +128,7 @@ def report_typo(request, pk: int):
             return JsonResponse({"csrf_token": get_token(request)})
         return _page(request, article, TypoReportForm())
 
-    hashed = address_hash(client_address(request))
+    hashed = address_hash(ratelimit.client_address(request))
     if _over_limit(hashed):
         message = _("Too many reports from your address. Please try again in a few minutes.")
         if _wants_json(request):
