@@ -15,8 +15,9 @@ under a *generation*:
   carries that moment and is served only before it; the first request after it renders
   the page again and computes the next moment.
 
-A hit costs two cache round trips (the generation; the page with the generation's due
-moment) and no database or session access. Signed-in readers (a session cookie) never
+On Redis a hit costs one round trip (a script reads the generation, the page and the
+generation's due moment; the page is not sent when this process holds a copy stored under
+the same generation) and no database or session access. Signed-in readers (a session cookie) never
 read or fill the cache. Stored answers carry ETag and Last-Modified (304 to conditional
 requests) and a Cache-Control for shared caches (settings.PAGE_CACHE_*_SECONDS).
 """
@@ -24,6 +25,7 @@ requests) and a Cache-Control for shared caches (settings.PAGE_CACHE_*_SECONDS).
 import datetime as dt
 import hashlib
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -212,32 +214,80 @@ def _due_key(generation: int) -> str:
 
 # On Redis the generation, the page stored under it and its due moment are read in one
 # round trip: a hit then costs one request to Redis.
+# ARGV[4] is the generation of a copy this process holds and may still serve: under it the
+# page is not sent again.
 _LOOKUP_SCRIPT = """
 local generation = redis.call('GET', KEYS[1])
 if not generation then return false end
-return {generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2]),
-        redis.call('GET', ARGV[3] .. generation)}
+local page = false
+if generation ~= ARGV[4] then page = redis.call('GET', ARGV[1] .. generation .. ARGV[2]) end
+return {generation, page, redis.call('GET', ARGV[3] .. generation)}
 """
-_scripts: dict[str, Script] = {}
+#: Pages this process has read or stored, by prefixed digest: (generation, entry). A page stored
+#: under a generation never changes until its due moment, so while the shared generation
+#: is the same and the moment has not come, the copy is the page Redis holds; a hit then
+#: fetches only the generation and the due moment. At most LOCAL_COPIES pages, the oldest
+#: dropped first.
+_local_copies: dict[str, tuple[int, "Entry"]] = {}
+LOCAL_COPIES = 256
+LOCAL_COPY_MAX_BYTES = 512 * 1024
+
+
+def _keep_local_copy(key: str, generation: int, entry: "Entry") -> None:
+    if len(entry.content) > LOCAL_COPY_MAX_BYTES:
+        return
+    _local_copies.pop(key, None)
+    while len(_local_copies) >= LOCAL_COPIES:
+        _local_copies.pop(next(iter(_local_copies)), None)
+    _local_copies[key] = (generation, entry)
+
+
+def _redis_lookup(cache) -> tuple[object, Script]:
+    """The Redis client and lookup script of ``cache``, made once per process.
+
+    Django's RedisCache builds a new ``redis.Redis`` for every call (get_client()), and
+    building one fills its table of ~170 response callbacks: more than the whole rest of
+    a hit. The client (thread-safe, over the cache's own connection pool) is kept on the
+    cache's client object, and made again in a forked child.
+    """
+    holder = cache._cache
+    kept = getattr(holder, "_newsroom_page_lookup", None)
+    if kept is None or kept[0] != os.getpid():
+        client = holder.get_client(None)
+        kept = (os.getpid(), client, Script(client, _LOOKUP_SCRIPT))
+        holder._newsroom_page_lookup = kept
+    return kept[1], kept[2]
 
 
 def _lookup(cache, digest: str) -> tuple[int | None, Entry | None, float | None]:
     """(generation, the page's entry or None, the generation's due moment or None)."""
     alias = settings.PAGE_CACHE_ALIAS
     if isinstance(cache, RedisCache) and "KEY_FUNCTION" not in settings.CACHES[alias]:
-        client = cache._cache.get_client(None)
-        script = _scripts.get(alias)
-        if script is None:
-            script = _scripts[alias] = Script(client, _LOOKUP_SCRIPT)
+        client, script = _redis_lookup(cache)
+        page_prefix = cache.make_key(PAGE_PREFIX)
+        copy = _local_copies.get(page_prefix + digest)
+        if copy is not None and copy[1].due <= time.time():
+            copy = None
         found = script(
             keys=[cache.make_key(GENERATION_KEY)],
-            args=[cache.make_key(PAGE_PREFIX), f":{digest}", cache.make_key(DUE_PREFIX)],
+            args=[
+                page_prefix,
+                f":{digest}",
+                cache.make_key(DUE_PREFIX),
+                "" if copy is None else copy[0],
+            ],
             client=client,
         )
         if found:
+            generation = int(found[0])
             loads = cache._cache._serializer.loads
-            entry, due = (None if value is None else loads(value) for value in found[1:])
-            return int(found[0]), entry, due
+            due = None if found[2] is None else loads(found[2])
+            if copy is not None and copy[0] == generation:
+                return generation, copy[1], due
+            entry = None if not found[1] else loads(found[1])
+            if entry is not None:
+                _keep_local_copy(page_prefix + digest, generation, entry)
+            return generation, entry, due
     generation = current_generation(cache)
     if generation is None:
         return None, None, None
@@ -343,6 +393,8 @@ class PageCacheMiddleware:
         entry = _entry(response, due=due, rendered_at=rendered_at)
         if rendered_at < due:
             self._store(cache, _page_key(generation, digest), entry)
+            if isinstance(cache, RedisCache):
+                _keep_local_copy(cache.make_key(PAGE_PREFIX) + digest, generation, entry)
         return _answer(request, entry, state="miss")
 
     @staticmethod

@@ -1,6 +1,7 @@
 """What the page cache answers: headers, 304s, and who and what it never serves or stores."""
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils.http import http_date
 
@@ -158,3 +159,28 @@ def test_a_latin_kazakh_page_comes_from_the_cached_kazakh_page_and_changes_with_
         article.headline_kk = "Жаңа тақырып"
         article.save()
     assert "Jaña taqyryp" in fetch(client, latin).content.decode()
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_a_process_serves_its_own_copy_while_the_generation_stands_and_never_after(
+    client, page_cache
+):
+    """A hit does not fetch a page this process already holds under the same generation."""
+    article = ArticleFactory()
+    url = article.get_absolute_url("ru")
+    first = fetch(client, url)
+    assert first["X-Page-Cache"] == "miss"
+    cache = caches["default"]
+    redis = cache._cache.get_client(write=True)
+    stored = list(redis.scan_iter(cache.make_key(pagecache.PAGE_PREFIX) + "*"))
+    assert len(stored) == 1
+    redis.delete(*stored)  # only this process's copy is left
+    again = fetch(client, url)
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+
+    Article.objects.filter(pk=article.pk).update(headline_ru="Новый заголовок")
+    pagecache.bump()  # another server's change: only the shared generation moves
+    changed = fetch(client, url)
+    assert changed["X-Page-Cache"] == "miss"
+    assert "Новый заголовок" in changed.content.decode()
