@@ -16,15 +16,19 @@ substring match).
 Headline matches come first, then the best ranked, then the newest, among the MAX_RESULTS
 most recent matches: a word found in half the archive costs ranking those, not the archive.
 
-Only ArticleQuerySet.available_in(language) is ever searched. Any query string gives a page:
-it is cleaned (control characters, surrogates), capped, and reaches the database only as a
-parameter.
+Only ArticleQuerySet.available_in(language) is ever searched. A query longer than
+SEARCH_MAX_QUERY_LENGTH or holding control characters (a NUL byte…) is answered 400, never
+cut short into another search; each reader address searches at most SEARCH_RATE_LIMIT
+times per SEARCH_RATE_WINDOW seconds (then 429 with Retry-After; a page served from the page
+cache is not counted). Any other query string gives a page: it is cleaned (surrogates,
+invisible characters) and reaches the database only as a parameter.
 """
 
 import html
 import re
 import unicodedata
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -39,18 +43,20 @@ from django.db.models.functions import Left
 from django.db.models.signals import post_delete, post_save
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from articles.models import LANGUAGE_CODES, Article, SearchDocument, Section
+from newsroom import ratelimit
 
 PAGE_SIZE = 20
 #: Matches ranked at most: the most recent ones.
 MAX_RESULTS = 200
-#: Characters of a query that are used; the rest is ignored.
-MAX_QUERY_LENGTH = 200
 #: Words of a query that are used (Kazakh prefix queries and the SQLite match).
 MAX_WORDS = 10
 
@@ -73,6 +79,9 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 _SENTINEL = re.compile(f"([{START}{STOP}])")
+# Control characters a reader cannot type into the search box (tab and line breaks can
+# be pasted, and are spaces).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # --- The stored document -------------------------------------------------------------------
@@ -236,12 +245,26 @@ def connect() -> None:
 
 
 def clean_query(raw) -> str:
-    """The query as used: at most MAX_QUERY_LENGTH characters of visible text."""
+    """The query as used: at most SEARCH_MAX_QUERY_LENGTH characters of visible text."""
     if not isinstance(raw, str):
         return ""
-    raw = raw[: MAX_QUERY_LENGTH * 4]
+    limit = settings.SEARCH_MAX_QUERY_LENGTH
+    raw = raw[: limit * 4]
     raw = unicodedata.normalize("NFC", raw.encode("utf-8", "replace").decode("utf-8"))
-    return _clean_text(raw)[:MAX_QUERY_LENGTH].strip()
+    return _clean_text(raw)[:limit].strip()
+
+
+def query_problem(raw: str) -> str | None:
+    """Why the search box's ``raw`` value is refused (too long, control characters), or None."""
+    limit = settings.SEARCH_MAX_QUERY_LENGTH
+    if len(raw) > limit:
+        return gettext(
+            "The query is too long: at most %(limit)d characters are searched. Shorten it "
+            "to a few words."
+        ) % {"limit": limit}
+    if _CONTROL.search(raw):
+        return _("The query contains characters that cannot be searched. Type it again.")
+    return None
 
 
 def query_words(query: str) -> list[str]:
@@ -512,8 +535,20 @@ def highlight(text: str, words: list[str]) -> SafeString:
 
 @require_safe
 def search_view(request):
+    raw = request.GET.get("q", "")
+    problem = query_problem(raw)
+    if problem is not None:
+        shown = clean_query(_CONTROL.sub(" ", raw[: settings.SEARCH_MAX_QUERY_LENGTH]))
+        return _refusal(request, shown, problem, status=400)
+    query = clean_query(raw)
+    if query_words(query) and _over_rate_limit(request):
+        message = _(
+            "Too many searches from your address. Please wait a minute and search again."
+        )
+        response = _refusal(request, query, message, status=429)
+        response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW)
+        return response
     language = translation.get_language()
-    query = clean_query(request.GET.get("q", ""))
     results = search(language, query)
     page = None
     if results is not None:
@@ -526,5 +561,34 @@ def search_view(request):
             "page": page,
             "articles": page.object_list if page is not None else [],
             "max_results": MAX_RESULTS,
+            "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
         },
     )
+
+
+def _over_rate_limit(request) -> bool:
+    address = ratelimit.address_hash(
+        ratelimit.client_address(request), purpose="articles.search.address"
+    )
+    return ratelimit.over_limit(
+        "search", address, limit=settings.SEARCH_RATE_LIMIT, window=settings.SEARCH_RATE_WINDOW
+    )
+
+
+def _refusal(request, query: str, message, *, status: int) -> TemplateResponse:
+    response = TemplateResponse(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "page": None,
+            "articles": [],
+            "error": message,
+            "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
+        },
+        status=status,
+    )
+    # The answer of one reader (an address over its limit), or of one bad query: never
+    # kept by a shared cache in front.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

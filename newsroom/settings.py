@@ -463,6 +463,15 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Readers' typo reports per address within the window (seconds).
 TYPO_REPORT_RATE_LIMIT = env_int("TYPO_REPORT_RATE_LIMIT", 5)
 TYPO_REPORT_RATE_WINDOW = env_int("TYPO_REPORT_RATE_WINDOW", 600)
+# --- Limits: search (articles.search) --------------------------------------------------
+# A longer query, or one with control characters, is answered 400 (never searched cut
+# short); the search form's maxlength follows this. Each reader address (see
+# TRUSTED_PROXY_COUNT) searches at most SEARCH_RATE_LIMIT times per SEARCH_RATE_WINDOW
+# seconds, then 429 with Retry-After; pages served from the page cache are not counted.
+SEARCH_MAX_QUERY_LENGTH = env_int("SEARCH_MAX_QUERY_LENGTH", 200)
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
+SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
+# --- end of search limits --------------------------------------------------------------
 
 # Revisions (django-reversion): every admin save of an article, with its sections.
 ADD_REVERSION_ADMIN = True

@@ -30,3 +30,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The page cache is off unless a test turns it on (tests/pagecache): a rolled-back test
 # does not bump the cache generation, so pages cached in one test would leak into the next.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Every test searches from 127.0.0.1 and the cache outlives a test: the search rate limit
+# is set per test where it is tested (tests/articles/test_search_limits.py).
+SEARCH_RATE_LIMIT = 1_000_000
