@@ -7,19 +7,28 @@ passes ``Image.open`` and ``verify``), walks every frame under the pixel limits,
 the EXIF orientation and returns a still copy without EXIF, IPTC, XMP or any location
 data, the metadata worth keeping as plain text, and a reduced upright copy to make the
 renditions from.
+
+The stored original keeps pixels, a valid colour profile and what its decoder needs, and
+nothing else: no EXIF (in any IFD or thumbnail), JFXX thumbnail, comment, XMP, IPTC, PNG
+text or time chunk, WebP metadata chunk or GIF extension. Files are rewritten, never
+patched: a JPEG that needs no turning is rebuilt segment by segment from an allow-list
+(``_jpeg_parts``), a PNG chunk by chunk (``_filtered_png``), everything else is encoded
+again from its decoded pixels.
 """
 
 import datetime as dt
 import logging
 import math
 import re
+import struct
 import xml.etree.ElementTree as ET  # noqa: N817
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
-from PIL import ExifTags, Image, IptcImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, IptcImagePlugin, JpegImagePlugin, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +91,10 @@ FILE_TOO_BIG = gettext_noop("The file is larger than %(limit)d MB.")
 FILE_EMPTY = gettext_noop("The file is empty.")
 NOT_AN_IMAGE = gettext_noop("This is not a JPEG, PNG, WebP or GIF image.")
 CORRUPT = gettext_noop("The image is corrupt or truncated.")
+TRUNCATED = gettext_noop("The image is corrupt or truncated: the file ends before the image does.")
+BAD_CHECKSUM = gettext_noop(
+    "The image is corrupt or truncated: the checksum of its %(chunk)s chunk does not match."
+)
 TOO_MANY_PIXELS = gettext_noop("The image is too large: at most %(limit)s megapixels per frame.")
 NO_PIXELS = gettext_noop("The image has no pixels.")
 TOO_MANY_FRAMES = gettext_noop("The animation has more than %(limit)d frames.")
@@ -150,6 +163,12 @@ def check_header(file, *, size: int | None = None) -> Header:
         raise ImageRefused(FILE_EMPTY)
     file.seek(0)
     try:
+        if file.read(len(_PNG_SIGNATURE)) == _PNG_SIGNATURE:
+            # One pass over the bytes: Pillow verifies no IDAT checksum and stops reading
+            # once it has the pixels, so a damaged or cut PNG would otherwise pass.
+            for _chunk in _png_chunks(file):
+                pass
+        file.seek(0)
         with Image.open(file, formats=list(ACCEPTED_FORMATS)) as im:
             image_format = "JPEG" if im.format == "MPO" else im.format
             _check_pixels(im)
@@ -222,47 +241,32 @@ def _clean(im: Image.Image, data: bytes) -> CleanImage:
     # library keeps the first picture, as of any other multi-frame file.
     image_format = "JPEG" if im.format == "MPO" else im.format
     decoded = _check_pixels(im)
-    icc_profile = im.info.get("icc_profile")
-    width, height = im.size
     if image_format == "JPEG":
-        orientation = _orientation(_exif_orientation(im))
-        content = _stripped_jpeg(data, im.size, orientation)
-        if content is not None:
-            # The stored file is the upload without its metadata, not re-encoded; a
-            # rotated one keeps a single EXIF tag, its Orientation, which browsers and
-            # image viewers apply. The decode runs over every byte of the entropy-coded
-            # data at a reduced scale (JPEG draft mode), so truncation and corruption
-            # show as they would at full scale, at a fraction of the cost and memory;
-            # the reduced image is rotated, never the full one.
-            swapped = orientation in SWAPS_AXES
-            upright = (height, width) if swapped else (width, height)
-            need = _working_size(upright)
-            im.draft(None, need[::-1] if swapped else need)
-            im.load()
-            metadata, prefill, _same_orientation = _read_metadata(im)
-            metadata = {"format": image_format, "frames": 1, **metadata}
-            working = im.copy()
-            if orientation in _TRANSPOSE:
-                working = working.transpose(_TRANSPOSE[orientation])
-            return CleanImage(
-                content, image_format, "jpg", *upright, metadata, prefill,
-                working, icc_profile,
-            )  # fmt: skip
+        return _clean_jpeg(im, data)
+    png_chunks = list(_png_chunks(BytesIO(data))) if image_format == "PNG" else []
     im.load()  # Decodes every byte of the first frame: truncation and corruption show here.
+    if png_chunks:
+        _check_png_stream(data, png_chunks)
+    icc_profile = valid_icc_profile(im.info.get("icc_profile"))
     metadata, prefill, orientation = _read_metadata(im)
-    if getattr(im, "is_animated", False):
+    is_animated = getattr(im, "is_animated", False)
+    if is_animated:
         first = im.copy()
         frames = _walk_frames(im, decoded)
     else:
         first, frames = im, 1
     metadata = {"format": image_format, "frames": frames, **metadata}
+    content = None
+    if png_chunks and orientation not in _TRANSPOSE:
+        content = _filtered_png(data, png_chunks, icc_profile, size=im.size)
     if orientation in _TRANSPOSE:
         upright = first.transpose(_TRANSPOSE[orientation])
         if first is not im:
             first.close()
         im.close()  # frees the unrotated pixels before the upright ones are encoded
         first = upright
-    content = _encode_still(first, image_format, icc_profile)
+    if content is None:
+        content = _encode_still(first, image_format, icc_profile)
     width, height = first.size
     working = _reduced(first, _working_size(first.size)[0])
     if working is im:
@@ -271,6 +275,88 @@ def _clean(im: Image.Image, data: bytes) -> CleanImage:
         content, image_format, ACCEPTED_FORMATS[image_format], width, height, metadata, prefill,
         working, icc_profile,
     )  # fmt: skip
+
+
+def _clean_jpeg(im: Image.Image, data: bytes) -> CleanImage:
+    """A JPEG's clean original: rebuilt without re-encoding when upright, else re-encoded.
+
+    Upright (most photos): the stored file is the upload's own tables, frame header and
+    entropy-coded scans copied byte for byte under a fresh JFIF header and its valid ICC
+    profile, so the photographer's exact pixels survive at the cost of one pass over the
+    bytes. It is then decoded at a reduced scale (JPEG draft mode, every byte of the scans
+    still read, so truncation and corruption show) for the renditions: what is checked is
+    what is stored. Turned by its EXIF Orientation: a lossless turn needs a DCT-domain
+    transform Pillow does not have, and keeping the Orientation tag would keep EXIF, so
+    the upright pixels are encoded again with the upload's own quantisation tables
+    (turned with the pixels) and chroma subsampling: no visible loss, no quality guess.
+    """
+    width, height = im.size
+    parts = _jpeg_parts(data)  # a file cut short is refused here
+    icc_profile = valid_icc_profile(parts.icc_profile) if parts else None
+    orientation = _orientation(_exif_orientation(im))
+    metadata, prefill, _orientation_again = _read_metadata(im)
+    metadata = {"format": "JPEG", "frames": 1, **metadata}
+    if parts is not None and orientation not in _TRANSPOSE:
+        content = parts.rebuild(icc_profile)
+        try:
+            clean = Image.open(BytesIO(content), formats=["JPEG"])
+            if clean.size != im.size:
+                raise ValueError("the rebuilt JPEG has another size")
+            clean.draft(None, _working_size(clean.size))
+            clean.load()
+        except (OSError, ValueError, SyntaxError):
+            # A JPEG whose structure the walker keeps wrong: encoded again instead, from
+            # the upload itself (which refuses it if it does not decode either).
+            logger.info("A JPEG could not be rebuilt losslessly; encoding it again", exc_info=True)
+        else:
+            return CleanImage(
+                content, "JPEG", "jpg", width, height, metadata, prefill, clean, icc_profile
+            )
+    im.load()
+    upright = _encode_upright_jpeg(im, orientation, icc_profile)
+    content, working = upright
+    return CleanImage(
+        content, "JPEG", "jpg", working.width, working.height, metadata, prefill,
+        _reduced(working, _working_size(working.size)[0]), icc_profile,
+    )  # fmt: skip
+
+
+def _encode_upright_jpeg(
+    im: Image.Image, orientation: int, icc_profile: bytes | None
+) -> tuple[bytes, Image.Image]:
+    """The decoded JPEG turned upright and encoded as its source was; (content, pixels)."""
+    swapped = orientation in SWAPS_AXES
+    sampling = JpegImagePlugin.get_sampling(im)
+    if sampling == 1 and swapped:
+        sampling = 0  # 4:2:2 turned a quarter is 4:4:0, which Pillow cannot write: keep all
+    options: dict = {
+        "subsampling": max(sampling, 0),
+        "progressive": bool(im.info.get("progressive") or im.info.get("progression")),
+    }
+    tables = getattr(im, "quantization", None)
+    if tables:
+        # Natural (row-major) order: a quarter turn swaps horizontal and vertical
+        # frequencies, so each table is transposed with the pixels.
+        tables = [list(table) for _id, table in sorted(tables.items())]
+        if swapped:
+            tables = [[t[8 * (i % 8) + i // 8] for i in range(64)] for t in tables]
+        options["qtables"] = tables
+    else:
+        options["quality"] = 95
+    dpi = im.info.get("dpi")
+    if dpi:
+        options["dpi"] = tuple(reversed(dpi)) if swapped else tuple(dpi)
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    turned = im.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else im.copy()
+    im.close()  # frees the unturned pixels before the turned ones are encoded
+    # A copy's info is its source's (comment, EXIF, XMP, which Pillow writes back): none.
+    turned.info = {}
+    if turned.mode not in ("L", "RGB", "CMYK"):
+        turned = turned.convert("RGB")
+    out = BytesIO()
+    turned.save(out, "JPEG", **options)
+    return out.getvalue(), turned
 
 
 def _working_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -346,83 +432,260 @@ def _encode_still(im: Image.Image, image_format: str, icc_profile: bytes | None)
     return out.getvalue()
 
 
-# --- JPEG: strip metadata without re-encoding -------------------------------------------
+# --- Colour profiles --------------------------------------------------------------------
 
-# APPn segments kept, by their signature: JFIF, the ICC colour profile (possibly in
-# several segments) and Adobe's colour transform flag (needed to read CMYK correctly).
-_KEEP_APP = {0xE0: (b"JFIF\0", b"JFXX\0"), 0xE2: (b"ICC_PROFILE\0",), 0xEE: (b"Adobe",)}
+#: ICC profiles above this size are dropped (the largest real ones are a few MB).
+_MAX_ICC = 16 * 1024 * 1024
 
 
-def _stripped_jpeg(data: bytes, size: tuple[int, int], orientation: int = 1) -> bytes | None:
-    """The same JPEG without EXIF, XMP, IPTC, comments or trailing data; None if unsure.
-
-    A rotated one (``orientation`` other than 1) keeps an EXIF block with nothing but
-    its Orientation tag.
-    """
-    try:
-        content = _strip_jpeg_segments(data)
-        if orientation != 1:
-            exif = Image.Exif()
-            exif[ORIENTATION_TAG] = orientation
-            block = exif.tobytes()
-            # Right after the start of image and the JFIF segment, if there is one.
-            at = 2
-            if content[2:4] == b"\xff\xe0":
-                at = 4 + int.from_bytes(content[4:6], "big")
-            segment = b"\xff\xe1" + (len(block) + 2).to_bytes(2, "big") + block
-            content = content[:at] + segment + content[at:]
-        with Image.open(BytesIO(content), formats=["JPEG"]) as check:
-            if check.size != size or _orientation(_exif_orientation(check)) != orientation:
-                return None
-    except Exception:
-        logger.debug("Could not strip a JPEG losslessly; re-encoding it", exc_info=True)
+def valid_icc_profile(profile: bytes | None) -> bytes | None:
+    """``profile`` if it is a well-formed ICC profile that the colour engine reads, else None."""
+    if not profile or not 128 < len(profile) <= _MAX_ICC:
         return None
-    return content
+    if int.from_bytes(profile[:4], "big") != len(profile) or profile[36:40] != b"acsp":
+        return None
+    try:
+        ImageCms.ImageCmsProfile(BytesIO(profile))
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    return profile
 
 
-def _strip_jpeg_segments(data: bytes) -> bytes:
+# --- JPEG: rebuilt from an allow-list of segments ---------------------------------------
+
+_ICC_SIGNATURE = b"ICC_PROFILE\0"
+_ICC_CHUNK = 65535 - 2 - len(_ICC_SIGNATURE) - 2
+#: Segments a decoder needs: frames (SOF0-15 without DHT, JPG and DAC), Huffman and
+#: arithmetic tables, quantisation tables, restart interval, line count, scans.
+_JPEG_KEEP = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD} | (set(range(0xC0, 0xD0)) - {0xC8})
+
+
+class _JpegParts:
+    """The parts of a JPEG worth keeping, as found by ``_jpeg_parts``."""
+
+    def __init__(self):
+        self.jfif: bytes | None = None  # JFIF version, density units and densities
+        self.adobe: bytes | None = None  # Adobe's colour transform flag
+        self.icc_chunks: dict[int, bytes] = {}
+        self.icc_count: int | None = None
+        self.icc_broken = False
+        self.body: list[bytes] = []
+
+    @property
+    def icc_profile(self) -> bytes | None:
+        count, chunks = self.icc_count, self.icc_chunks
+        if self.icc_broken or not count or sorted(chunks) != list(range(1, count + 1)):
+            return None
+        return b"".join(chunks[number] for number in range(1, count + 1))
+
+    def rebuild(self, icc_profile: bytes | None) -> bytes:
+        """SOI, a plain JFIF header, the ICC profile, Adobe's flag, the kept segments, EOI."""
+        out = [b"\xff\xd8"]
+        if self.jfif:
+            out.append(_segment(0xE0, self.jfif + b"\0\0"))  # no thumbnail
+        if icc_profile:
+            pieces = [
+                icc_profile[at : at + _ICC_CHUNK] for at in range(0, len(icc_profile), _ICC_CHUNK)
+            ]
+            if len(pieces) <= 255:
+                for number, piece in enumerate(pieces, 1):
+                    header = _ICC_SIGNATURE + bytes((number, len(pieces)))
+                    out.append(_segment(0xE2, header + piece))
+        if self.adobe:
+            out.append(_segment(0xEE, self.adobe))
+        out.extend(self.body)
+        out.append(b"\xff\xd9")
+        return b"".join(out)
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _jpeg_parts(data: bytes) -> _JpegParts | None:
+    """Walk a JPEG's markers up to its first EOI and keep what a decoder needs.
+
+    Everything else goes: EXIF (with its GPS and thumbnail IFDs), XMP, IPTC, JFXX and JFIF
+    thumbnails and any bytes after the JFIF header, MPF and FlashPix in APP2, every other
+    APPn, comments, and whatever follows EOI (a phone's second picture, appended data).
+    Adobe's APP14 stays, cut to its 12 defined bytes: its transform flag tells a decoder
+    whether the samples are YCbCr, RGB, CMYK or YCCK, so without it colours come out wrong.
+    Raises ImageRefused when the file ends before EOI; None when its structure is odd
+    (the caller then encodes the decoded pixels instead).
+    """
     if data[:2] != b"\xff\xd8":
-        raise ValueError("not a JPEG")
-    out = [b"\xff\xd8"]
+        return None
+    parts = _JpegParts()
     i, n = 2, len(data)
-    while i < n:
+    while True:
+        if i >= n:
+            raise ImageRefused(CORRUPT)
         if data[i] != 0xFF:
-            raise ValueError(f"expected a marker at {i}")
-        while i < n and data[i] == 0xFF:
+            logger.info("A JPEG has bytes between its segments")
+            return None
+        while i < n and data[i] == 0xFF:  # fill bytes
             i += 1
+        if i >= n:
+            raise ImageRefused(CORRUPT)
         marker = data[i]
         i += 1
         if marker == 0xD9:
-            out.append(b"\xff\xd9")
-            return b"".join(out)
+            return parts
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            out.append(bytes((0xFF, marker)))
-            continue
+            continue  # restart markers outside a scan, TEM: carry nothing
+        if marker in (0x00, 0xD8):
+            return None
+        if i + 2 > n:
+            raise ImageRefused(CORRUPT)
         length = int.from_bytes(data[i : i + 2], "big")
-        if length < 2 or i + length > n:
-            raise ValueError("segment overruns the file")
+        if length < 2:
+            return None
+        if i + length > n:
+            raise ImageRefused(CORRUPT)
         payload = data[i + 2 : i + length]
-        if 0xE0 <= marker <= 0xEF:
-            keep = payload.startswith(_KEEP_APP.get(marker, ()))
-        else:
-            keep = marker != 0xFE  # comments go
-        if keep:
-            out.append(bytes((0xFF, marker)) + data[i : i + length])
+        if marker in _JPEG_KEEP:
+            parts.body.append(bytes((0xFF, marker)) + data[i : i + length])
+        elif marker == 0xE0 and payload.startswith(b"JFIF\0") and len(payload) >= 14:
+            parts.jfif = parts.jfif or payload[:12]
+        elif marker == 0xE2 and payload.startswith(_ICC_SIGNATURE) and len(payload) > 14:
+            number, count = payload[12], payload[13]
+            if number in parts.icc_chunks or parts.icc_count not in (None, count):
+                parts.icc_broken = True
+            parts.icc_count = count
+            parts.icc_chunks[number] = payload[14:]
+        elif marker == 0xEE and payload.startswith(b"Adobe") and len(payload) >= 12:
+            parts.adobe = parts.adobe or payload[:12]
         i += length
-        if marker == 0xDA:  # entropy-coded data runs to the next marker that is not RSTn
+        if marker == 0xDA:
+            # Entropy-coded data runs to the next marker that is neither a stuffed zero
+            # nor a restart marker.
             start = i
             while True:
                 j = data.find(b"\xff", i)
                 if j < 0 or j + 1 >= n:
-                    raise ValueError("scan without end")
+                    raise ImageRefused(CORRUPT)
                 following = data[j + 1]
                 if following == 0x00 or 0xD0 <= following <= 0xD7:
                     i = j + 2
                     continue
-                out.append(data[start:j])
+                parts.body.append(data[start:j])
                 i = j
                 break
-    raise ValueError("no end of image")
+
+
+# --- PNG: checksums and an allow-list of chunks -----------------------------------------
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Chunks the pixels need, copied as they are.
+_PNG_PIXELS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+#: Colour and density chunks kept when their content is well-formed.
+_PNG_COLOUR = {
+    b"sRGB": lambda d: len(d) == 1 and d[0] <= 3,
+    b"gAMA": lambda d: len(d) == 4 and int.from_bytes(d, "big") > 0,
+    b"cHRM": lambda d: len(d) == 32,
+    b"pHYs": lambda d: len(d) == 9 and d[8] <= 1,
+}
+
+
+def _png_chunks(file):
+    """Yield (type, offset of its data, length) of every chunk of a PNG, through IEND.
+
+    ``file`` is positioned after the signature. Refuses a chunk whose CRC does not match
+    (Pillow checks none of the IDAT chunks') and a file that ends before IEND, reading
+    each chunk in pieces (never a whole large chunk into memory).
+    """
+    offset = len(_PNG_SIGNATURE)
+    file.seek(offset)
+    while True:
+        head = file.read(8)
+        if len(head) < 8:
+            raise ImageRefused(TRUNCATED)
+        length, kind = struct.unpack(">I4s", head)
+        if offset == len(_PNG_SIGNATURE) and (kind, length) != (b"IHDR", 13):
+            raise ImageRefused(NOT_AN_IMAGE)  # a PNG signature over something else
+        if length > 0x7FFFFFFF:
+            raise ImageRefused(CORRUPT)
+        crc = zlib.crc32(kind)
+        remaining = length
+        while remaining:
+            piece = file.read(min(remaining, 1 << 20))
+            if not piece:
+                raise ImageRefused(TRUNCATED)
+            crc = zlib.crc32(piece, crc)
+            remaining -= len(piece)
+        stored = file.read(4)
+        if len(stored) < 4:
+            raise ImageRefused(TRUNCATED)
+        if int.from_bytes(stored, "big") != crc:
+            name = kind.decode("ascii") if kind.isalpha() and kind.isascii() else "?"
+            raise ImageRefused(BAD_CHECKSUM, chunk=name)
+        yield kind, offset + 8, length
+        offset += 12 + length
+        if kind == b"IEND":
+            return
+
+
+def _check_png_stream(data: bytes, chunks) -> None:
+    """Refuse a PNG whose compressed image data stops short or fails its own checksum.
+
+    Pillow stops inflating once it has every pixel, so a stream cut after the last row or
+    with a wrong Adler-32 passes its decode. Output is thrown away a megabyte at a time.
+    """
+    inflater = zlib.decompressobj()
+    try:
+        for kind, start, length in chunks:
+            if kind != b"IDAT":
+                continue
+            pending = memoryview(data)[start : start + length]
+            while pending and not inflater.eof:
+                inflater.decompress(pending, 1 << 20)
+                pending = inflater.unconsumed_tail
+        while not inflater.eof and inflater.decompress(b"", 1 << 20):
+            pass
+    except zlib.error:
+        raise ImageRefused(CORRUPT) from None
+    if not inflater.eof:
+        raise ImageRefused(TRUNCATED)
+
+
+def _filtered_png(data: bytes, chunks, icc_profile: bytes | None, *, size) -> bytes | None:
+    """The PNG with its pixel chunks copied and only valid colour chunks kept; None if unsure.
+
+    Cheaper than encoding again (no deflate) and lossless, 16-bit samples included.
+    Dropped: text (tEXt, zTXt, iTXt), eXIf, tIME, background, histogram, animation
+    chunks and any private chunk. The ICC profile is written again from its decoded,
+    validated bytes under a neutral name. An animated PNG is encoded again as a still.
+    """
+    kinds = {kind for kind, _start, _length in chunks}
+    if kinds & {b"acTL", b"fcTL", b"fdAT"}:
+        return None
+    out = [_PNG_SIGNATURE]
+    seen = set()
+    for kind, start, length in chunks:
+        body = data[start : start + length]
+        if kind in _PNG_PIXELS:
+            out.append(data[start - 8 : start + length + 4])
+        elif kind in seen:
+            continue
+        elif kind in _PNG_COLOUR and _PNG_COLOUR[kind](body):
+            out.append(data[start - 8 : start + length + 4])
+        elif kind == b"iCCP" and icc_profile:
+            out.append(_png_chunk(b"iCCP", b"ICC profile\0\0" + zlib.compress(icc_profile)))
+        seen.add(kind)
+    content = b"".join(out)
+    try:
+        with Image.open(BytesIO(content), formats=["PNG"]) as check:
+            if check.size != size:
+                return None
+    except (OSError, ValueError, SyntaxError):
+        logger.info("A PNG could not be filtered; encoding it again", exc_info=True)
+        return None
+    return content
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(body, zlib.crc32(kind))
+    return len(body).to_bytes(4, "big") + kind + body + crc.to_bytes(4, "big")
 
 
 # --- Metadata ---------------------------------------------------------------------------

@@ -25,12 +25,10 @@ REFUSED = {
     "bomb_ztxt_chunk.png": "corrupt or truncated",
 }
 #: Refused by the worker: their headers pass, so the upload accepts them, and the full
-#: decode refuses them. The others in REFUSED are refused in the upload request.
+#: decode refuses them. The others in REFUSED are refused in the upload request (a PNG's
+#: chunk checksums and its IEND are checked there).
 REFUSED_BY_WORKER = {
     "truncated.jpg",
-    "truncated.png",
-    "truncated_end_chunk.png",
-    "corrupt_data_stream.png",
     "bomb_frame_extents.gif",
 }
 ACCEPTED = [p for p in IMAGE_FILES if p.name not in REFUSED]
