@@ -156,12 +156,24 @@ class KazakhLatinMiddleware:
         request.kazakh_latin = True
         if kazakh == _SEARCH_PATH:
             _search_query(request)
+        # A HEAD is answered as the GET whose body is then dropped: the page cache answers
+        # a HEAD with no body, and the Latin page's length is that of the converted body.
+        head = request.method == "HEAD"
+        if head:
+            request.method = request.META["REQUEST_METHOD"] = "GET"
         try:
             response = self.get_response(request)
         finally:
             # What runs outside this middleware sees the address the reader asked for.
             request.path, request.path_info, request.META["PATH_INFO"] = original
-        return self.to_latin(request, response)
+            if head:
+                request.method = request.META["REQUEST_METHOD"] = "HEAD"
+        response = self.to_latin(request, response)
+        if head and not getattr(response, "streaming", False):
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
 
     def to_latin(self, request, response):
         try:

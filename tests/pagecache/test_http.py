@@ -161,6 +161,16 @@ def test_a_latin_kazakh_page_comes_from_the_cached_kazakh_page_and_changes_with_
     assert "Jaña taqyryp" in fetch(client, latin).content.decode()
 
 
+
+def test_head_of_a_cached_latin_page_gives_the_latin_page_length(client, page_cache):
+    article = trilingual_article()
+    latin = article.get_absolute_url("kk").replace("/kk/", "/kk-latn/", 1)
+    page = assert_cached(client, latin)
+    head = client.head(latin)
+    assert head["X-Page-Cache"] == "hit"
+    assert head["Content-Length"] == str(len(page.content))
+    assert head["ETag"] == page["ETag"]
+
 @pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
 def test_a_process_serves_its_own_copy_while_the_generation_stands_and_never_after(
     client, page_cache
