@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Trust the machine's certificate store (a proxy's CA, if any) as pip does.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: run test lint messages compilemessages clean
+.PHONY: run test lint messages compilemessages clean restore-drill
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ run: $(VENV)/.synced compilemessages
 
 test: $(VENV)/.synced compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Back up the database and the media folder of DATABASE_URL/MEDIA_ROOT (the site's own
+# settings), restore both into a fresh database and folder, and compare every public page
+# and photo file; the restored copy is dropped, the backup kept (README, "Backups").
+restore-drill: $(VENV)/.synced compilemessages
+	$(PY) manage.py restore_drill $(DRILL_ARGS)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
