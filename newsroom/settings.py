@@ -62,7 +62,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin to patch the admin.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin with the newsroom's admin site (second factor, session limit).
+    "newsroom.accounts.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -281,6 +282,33 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Lockout (newsroom.accounts.lockout): AXES_FAILURE_LIMIT failed sign-ins of one account
+# from one address, or AXES_ADDRESS_FAILURE_LIMIT from one address over any accounts, lock
+# them for AXES_COOLOFF_MINUTES after the last try (HTTP 429, a localised admin page).
+# `manage.py axes_reset_username NAME` or the admin's "Access attempts" unlock.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+# A float is read by axes as hours (an int would be whole hours).
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "newsroom.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout.locked_out"
+# The client's address behind TRUSTED_PROXY_COUNT proxies, as the rate limits read it.
+AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.lockout.client_ip"
+# Log lines name the username and address of each failure and lockout (never a password).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A staff session ends this long after sign-in, whatever SESSION_COOKIE_AGE says.
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 12 * 3600)
+# Two-factor authentication (newsroom.accounts.twofactor): required, when on, for
+# superusers and every account holding one of OTP_REQUIRED_PERMISSIONS (publishing, or
+# managing accounts, which can grant it); others may enrol. Off by default only for the
+# local demo (DEBUG).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_REQUIRED_PERMISSIONS = ["articles.publish_article", "auth.change_user"]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", os.environ.get("SITE_NAME_EN", "Newsroom"))
+# The admin shows no TOTP secrets, QR codes or recovery codes of other users.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- end of accounts ---------------------------------------------------------------------
 
 # --- Headers: Content-Security-Policy (django-csp), Permissions-Policy, CORP -------------

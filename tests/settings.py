@@ -33,3 +33,6 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # Every test searches from 127.0.0.1 and the cache outlives a test: the search rate limit
 # is set per test where it is tested (tests/articles/test_search_limits.py).
 SEARCH_RATE_LIMIT = 1_000_000
+# Two-factor authentication is off for the suite (force_login and the browser login form
+# sign in without a code); tests/accounts turns it on where it is the subject.
+OTP_REQUIRED = False

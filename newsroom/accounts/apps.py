@@ -1,0 +1,14 @@
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth.signals import user_logged_in
+
+
+class NewsroomAdminConfig(AdminConfig):
+    """django.contrib.admin with the newsroom's site (second factor, session limit)."""
+
+    default_site = "newsroom.accounts.sites.NewsroomAdminSite"
+
+    def ready(self):
+        super().ready()
+        from newsroom.accounts import sessions
+
+        user_logged_in.connect(sessions.on_login, dispatch_uid="accounts-staff-session")
