@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.NoTranslationFallbackMiddleware",
+    # Photo uploads over the request limits: the upload page with the reason (media_credits).
+    "media_credits.middleware.UploadLimitsMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -458,6 +460,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- End of background photo work -------------------------------------------------------
 # A batch of 30 photos from an event must fit in one request.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
+# A whole upload request, read from its Content-Length before its body; keep nginx's
+# client_max_body_size for the upload URL at least this large.
+PHOTO_MAX_REQUEST_BYTES = env_int("PHOTO_MAX_REQUEST_BYTES", 1024 * 1024 * 1024)
 
 # The newspaper's name, its masthead in each language (page titles, feeds, structured data).
 SITE_NAME = {
