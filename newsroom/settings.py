@@ -94,8 +94,9 @@ MIDDLEWARE = [
     # Before sessions, locale and URL resolving: a cache hit needs none of them.
     "newsroom.pagecache.PageCacheMiddleware",
     # Inside the page cache: their headers are stored with a page and cost a hit nothing.
-    "csp.middleware.CSPMiddleware",
+    "newsroom.headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "newsroom.headers.CrossOriginResourcePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -314,8 +315,75 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- end of accounts ---------------------------------------------------------------------
 
 # --- Headers: Content-Security-Policy (django-csp), Permissions-Policy, CORP -------------
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
-PERMISSIONS_POLICY: dict[str, list[str]] = {}
+# Public pages: no inline script, style or handler anywhere, and no nonce (the page cache
+# stores a page with its headers). JSON-LD blocks are data, not run: no CSP applies.
+# img-src also gets the media storage's own hosts (S3_CUSTOM_DOMAIN, S3_ENDPOINT_URL or the
+# bucket), read from the storage by newsroom.headers.media_origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
+# The admin (/admin/): the public policy, and two style attributes of others' code allowed
+# by their hash, nothing else (tests/test_security_headers.py checks every admin page). The
+# admin's scripts, jQuery UI's language tabs and CKEditor 5 need nothing more: CKEditor
+# sets element styles through the CSSOM, which no CSP directive governs.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            # reversion-compare's history (action_list_partial.html): "visibility:hidden"
+            "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='",
+            # The photo's preview (media_credits.admin): "max-width:100%;height:auto"
+            "'sha256-OFZH/KmE1spbRSh4CjNax9vyG1iEwWYtQyOeXApqoN4='",
+        ],
+    }
+}
+# Files under MEDIA_URL when Django serves them (DEBUG); nginx sends the same in production.
+CONTENT_SECURITY_POLICY_MEDIA = {
+    "DIRECTIVES": {"default-src": ["'none'"], "img-src": ["'self'"], "sandbox": True}
+}
+# Powerful features nothing on the site uses, denied to the site and anything it frames.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+# Cross-Origin-Resource-Policy (newsroom.headers): pages and everything else same-origin;
+# public photos (the rendition redirects and files) cross-origin, so feed readers and
+# pages quoting an article may show them.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY_SHARED_PATHS = ["/renditions/", f"{MEDIA_URL}renditions/"]
 # --- end of headers ----------------------------------------------------------------------
 
 # Security: production values unless DEBUG (the local demo) is on.
