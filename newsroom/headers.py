@@ -29,7 +29,7 @@ PROBE_NAMES = {
 
 
 def section(path: str) -> str:
-    """ "admin", "media" (files Django serves under MEDIA_URL) or "public"."""
+    """The part of the site ``path`` is in: admin, media (files Django serves) or public."""
     if path.startswith(ADMIN_PREFIX):
         return "admin"
     if settings.MEDIA_URL.startswith("/") and path.startswith(settings.MEDIA_URL):

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from articles.demo import load_demo
 from articles.models import Article
 from media_credits.models import Photo
+from tests.test_security_headers import directives
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +72,10 @@ def test_public_pages_and_admin_widgets_work_with_no_policy_violation(
     # Public: the front page and the seed article with its JSON-LD, photos and stylesheet.
     page.goto(f"{live_server.url}/ru/")
     expect(page.locator("main")).to_contain_text("Особые узы дружбы")
-    page.goto(f"{live_server.url}{seed.get_absolute_url()}")
+    response = page.goto(f"{live_server.url}{seed.get_absolute_url()}")
+    policy = directives(response.headers["content-security-policy"])
+    assert policy["default-src"] == ["'self'"] and "script-src" not in policy
+    assert "style-src" not in policy and "style-src-attr" not in policy
     expect(page.locator("h1")).to_have_text("Особые узы дружбы")
     assert page.locator('script[type="application/ld+json"]').count() >= 1
     # The stylesheet applied (it is 'self'), and the lead photo loaded.
@@ -82,7 +86,10 @@ def test_public_pages_and_admin_widgets_work_with_no_policy_violation(
 
     # The admin: an article's change form, its language tabs and CKEditor 5.
     demo_login(page, "editor")
-    page.goto(f"{live_server.url}/admin/articles/article/{trilingual.pk}/change/")
+    response = page.goto(f"{live_server.url}/admin/articles/article/{trilingual.pk}/change/")
+    policy = directives(response.headers["content-security-policy"])
+    assert policy["default-src"] == ["'self'"] and "script-src" not in policy
+    assert policy["style-src-attr"][0] == "'unsafe-hashes'"
     sections = trilingual.sections.count()
     wait_for_editors(page, 3 * sections)
     for language in ("kk", "en", "ru"):
