@@ -128,8 +128,8 @@ def make_rendition(photo: Photo, *, width: int, image_format: str):
     # A file of its own from the storage: FieldFile.open() shares one handle per instance.
     source = photo.image.storage.open(photo.image.name, "rb")
     with source, Image.open(source) as im:
-        # A rotated JPEG original is stored as uploaded with its EXIF Orientation only:
-        # reduce first, then turn the small image.
+        # Originals are stored upright; one stored before that may still carry an EXIF
+        # Orientation: reduce first, then turn the small image.
         orientation = images.exif_orientation(im) if im.format == "JPEG" else 1
         swapped = orientation in images.SWAPS_AXES
         full_width, full_height = (im.height, im.width) if swapped else im.size
