@@ -10,6 +10,7 @@ API, consistent while the site writes, and needs nothing beyond Python. Media on
 S3-compatible storage is out of scope: the bucket's versioning is its backup (README).
 """
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ class Database:
     port: str = ""
     user: str = ""
     password: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # connection OPTIONS (sslmode, options, ...)
 
     @classmethod
     def of(cls, alias: str = "default") -> "Database":
@@ -61,6 +63,11 @@ class Database:
             port=str(params.get("PORT") or ""),
             user=str(params.get("USER") or ""),
             password=str(params.get("PASSWORD") or ""),
+            options=tuple(
+                (key, str(value))
+                for key, value in sorted((params.get("OPTIONS") or {}).items())
+                if isinstance(value, str | int) and not isinstance(value, bool)
+            ),
         )
 
     def url(self) -> str:
@@ -71,9 +78,14 @@ class Database:
         credentials = quote(self.user, safe="")
         if self.password:
             credentials += ":" + quote(self.password, safe="")
-        host = self.host or "localhost"
-        port = f":{self.port}" if self.port else ""
-        return f"postgres://{credentials}@{host}{port}/{quote(self.name, safe='')}"
+        # A Unix socket's directory goes percent-encoded in the host part.
+        host = quote(self.host, safe="") if self.host.startswith("/") else self.host
+        host = (host or "localhost") + (f":{self.port}" if self.port else "")
+        # %20, not +, for spaces: libpq reads the URL too (psql, psycopg).
+        query = urllib.parse.urlencode(self.options, quote_via=urllib.parse.quote)
+        return f"postgres://{credentials}@{host}/{quote(self.name, safe='')}" + (
+            f"?{query}" if query else ""
+        )
 
     def client_env(self) -> dict[str, str]:
         """The environment of PostgreSQL's command-line clients (no password on argv)."""
@@ -82,6 +94,8 @@ class Database:
             env["PGPORT"] = self.port
         if self.password:
             env["PGPASSWORD"] = self.password
+        if sslmode := dict(self.options).get("sslmode"):
+            env["PGSSLMODE"] = sslmode
         return env
 
 
@@ -147,15 +161,8 @@ def restore_database(dump: Path, database: Database, *, name: str) -> Database:
         if target.exists():
             raise BackupError(f"{target} exists already")
         _sqlite_copy(dump, target)
-        return Database(vendor="sqlite", name=str(target))
-    restored = Database(
-        vendor="postgresql",
-        name=name,
-        host=database.host,
-        port=database.port,
-        user=database.user,
-        password=database.password,
-    )
+        return dataclasses.replace(database, name=str(target))
+    restored = dataclasses.replace(database, name=name)
     env = restored.client_env()
     _run(["createdb", "--template", "template0", name], env=env)
     try:
