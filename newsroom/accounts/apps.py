@@ -9,6 +9,11 @@ class NewsroomAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
+        from django.contrib import admin
+
+        from newsroom.accounts import admin as accounts_admin
         from newsroom.accounts import sessions
+
+        accounts_admin.register(admin.site)
 
         user_logged_in.connect(sessions.on_login, dispatch_uid="accounts-staff-session")

@@ -34,6 +34,11 @@ def has_device(user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
+def has_authenticator(user) -> bool:
+    """True when ``user`` has a confirmed authenticator (recovery codes alone are not one)."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
 def needs_enrolment(user) -> bool:
     return otp_required_for(user) and not has_device(user)
 

@@ -107,6 +107,16 @@ def _may_enrol_logged_in(request) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff and sessions.is_fresh(request)
 
 
+def _may_add_authenticator(request) -> bool:
+    """A signed-in user without a second factor, or verified by a recovery code and without
+    an authenticator (a code from `manage.py addstatictoken`, or a lost phone)."""
+    user = request.user
+    if not twofactor.has_device(user):
+        return True
+    verified = getattr(user, "otp_device", None) is not None
+    return verified and not twofactor.has_authenticator(user)
+
+
 def _render(request, site, template, context, status=200):
     request.current_app = site.name
     return TemplateResponse(
@@ -122,7 +132,7 @@ def enrol(request, *, site):
     pending = _pending(request)
     if pending is not None:
         user = pending["user"]
-    elif _may_enrol_logged_in(request) and not twofactor.has_device(request.user):
+    elif _may_enrol_logged_in(request) and _may_add_authenticator(request):
         user = request.user
     else:
         return redirect(reverse("admin:login", current_app=site.name))
@@ -171,6 +181,7 @@ def two_factor(request, *, site):
         {
             "title": _("Two-factor authentication"),
             "has_device": twofactor.has_device(user),
+            "has_authenticator": twofactor.has_authenticator(user),
             "is_required": twofactor.otp_required_for(user),
             "codes_left": twofactor.recovery_codes_left(user),
         },

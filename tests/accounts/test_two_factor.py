@@ -1,6 +1,7 @@
 """Two-factor authentication: publishers enrol at first sign-in, then always give a code."""
 
 import datetime as dt
+import io
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -316,3 +318,41 @@ def test_a_superuser_removes_a_users_device_in_the_admin(client, superuser, enro
     assert not twofactor.has_device(user)
     fresh = type(client)()
     assert post_login(fresh, "editor1", "editor1-password")["Location"] == ENROL_URL
+
+
+def test_the_first_superuser_signs_in_with_a_static_token_and_adds_an_authenticator(
+    client, superuser, otp_required
+):
+    out = io.StringIO()
+    call_command("addstatictoken", "chief", stdout=out)
+    bootstrap_code = out.getvalue().strip()
+
+    response = post_login(client, "chief", "chief-password", token=bootstrap_code)
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    page = client.get(ENROL_URL).content.decode()
+    device = TOTPDevice.objects.get(user=superuser, confirmed=False)
+    assert secret_on(page) == twofactor.secret_text(device)
+
+    done = client.post(ENROL_URL, {"otp_token": code_for(device)})
+
+    assert len(codes_on(done.content.decode())) == 10
+    assert twofactor.has_authenticator(superuser)
+    assert not StaticToken.objects.filter(token=bootstrap_code).exists()
+    assert client.get("/admin/").status_code == 200
+
+
+def test_no_administrator_sets_up_or_edits_an_authenticator_for_someone_else(
+    client, superuser, enrolled_editor
+):
+    _user, device, _codes = enrolled_editor
+    admin_device, _ = enrol(superuser)
+    verified_client(client, superuser, admin_device)
+
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/change/", {"key": "00" * 20})
+    device.refresh_from_db()
+    assert device.key != "00" * 20

@@ -41,9 +41,9 @@ def test_a_publisher_enrols_at_first_sign_in_then_signs_in_with_a_recovery_code(
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     sign_in(page, live_server.url, "editor2", "editor2-password")
