@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import call_command
 
 from articles.models import Article, Rubric
@@ -25,7 +26,9 @@ def test_demo_loads_users_rubrics_and_both_articles(client):
     ):
         line = next(line for line in output.splitlines() if f"login: {username} " in line)
         password = line.split("password:")[1].strip()
-        user = authenticate(username=username, password=password)
+        # As the login form does: django-axes checks every sign-in against a request.
+        request = RequestFactory().post("/admin/login/")
+        user = authenticate(request, username=username, password=password)
         assert user is not None and user.is_staff
         assert list(user.groups.values_list("name", flat=True)) == [role]
     assert Rubric.objects.count() >= 3
