@@ -356,3 +356,9 @@ def test_no_administrator_sets_up_or_edits_an_authenticator_for_someone_else(
     client.post(f"/admin/otp_totp/totpdevice/{device.pk}/change/", {"key": "00" * 20})
     device.refresh_from_db()
     assert device.key != "00" * 20
+
+
+def test_every_admin_page_links_to_the_users_two_factor_page(client, reporter):
+    client.force_login(reporter)
+    page = client.get("/admin/", headers={"accept-language": "ru"}).content.decode()
+    assert '<a href="/admin/accounts/two-factor/">Двухфакторная аутентификация</a>' in page
