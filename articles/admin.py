@@ -15,6 +15,7 @@ from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
 )
+from reversion.models import Revision
 from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
@@ -35,6 +36,7 @@ from articles.widgets import BodyEditorWidget
 from media_credits.credits import is_usable
 from newsroom import versioning
 from newsroom.admin import NamedAdminMixin, NameForms
+from newsroom.admin_input import AutocompleteMixin
 
 #: Article columns that belong to the workflow: a revision revert never changes them.
 WORKFLOW_FIELDS = (
@@ -72,7 +74,7 @@ class RubricAdmin(NamedAdminMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+class AuthorAdmin(AutocompleteMixin, NamedAdminMixin, TabbedTranslationAdmin):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "author"),
         accusative_plural=pgettext_lazy("accusative plural", "authors"),
@@ -146,7 +148,7 @@ def _sections_complete(sections: list[dict], code: str) -> bool:
     return True
 
 
-class SectionInline(TranslationStackedInline):
+class SectionInline(AutocompleteMixin, TranslationStackedInline):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "section"),
         accusative_plural=pgettext_lazy("accusative plural", "sections"),
@@ -166,7 +168,7 @@ class SectionInline(TranslationStackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(AutocompleteMixin, admin.TabularInline):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "author"),
         accusative_plural=pgettext_lazy("accusative plural", "authors"),
@@ -182,7 +184,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("authors (in byline order)")
 
 
-class GalleryInline(admin.TabularInline):
+class GalleryInline(AutocompleteMixin, admin.TabularInline):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "gallery photo"),
         accusative_plural=pgettext_lazy("accusative plural", "gallery photos"),
@@ -300,7 +302,9 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(NamedAdminMixin, CompareVersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(
+    AutocompleteMixin, NamedAdminMixin, CompareVersionAdmin, TabbedTranslationAdmin
+):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "article"),
         accusative_plural=pgettext_lazy("accusative plural", "articles"),
@@ -791,3 +795,14 @@ class TransitionAdmin(NamedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# reversion_compare's list of revisions (ADD_REVERSION_ADMIN) searches "user", a foreign key:
+# every search of that list was a server error. It searches the user's name instead.
+if admin.site.is_registered(Revision):
+    _RevisionAdmin = type(admin.site.get_model_admin(Revision))
+    admin.site.unregister(Revision)
+
+    @admin.register(Revision)
+    class RevisionAdmin(_RevisionAdmin):
+        search_fields = ("user__username", "comment")

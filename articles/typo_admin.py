@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import workflow
 from articles.models import Article, Correction, TypoReport
 from newsroom.admin import NamedAdminMixin, NameForms
+from newsroom.admin_input import parse_id
 
 CORRECTION_MAX = 1000
 CORRECT_PERMISSION = workflow.TRANSITIONS["correct"].permission
@@ -40,17 +41,18 @@ class ArticleWithReportsFilter(admin.SimpleListFilter):
             Article.objects.filter(pk__in=reported).order_by("-published_at")[: self.LIMIT]
         )
         chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(a.pk) != chosen for a in articles):
-            articles += list(Article.objects.filter(pk=int(chosen)))
+        chosen_id = parse_id(chosen)
+        if chosen_id is not None and all(a.pk != chosen_id for a in articles):
+            articles += list(Article.objects.filter(pk=chosen_id))
         return [(str(a.pk), Truncator(str(a)).chars(60)) for a in articles]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        if parse_id(value) is None:
             return queryset.none()
-        return queryset.filter(article_id=int(value))
+        return queryset.filter(article_id=parse_id(value))
 
 
 def suggested_correction(report: TypoReport, language: str) -> str:

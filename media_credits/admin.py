@@ -21,6 +21,7 @@ from media_credits.forms import (
 )
 from media_credits.models import Photo, Photographer
 from newsroom.admin import NamedAdminMixin, NameForms
+from newsroom.admin_input import AutocompleteMixin, parse_id
 
 THUMBNAIL_WIDTH = 480
 #: How many of the uploader's latest photos the upload page lists with their state.
@@ -30,7 +31,7 @@ USER_MANAGER_PERMISSION = "auth.change_user"
 
 
 @admin.register(Photographer)
-class PhotographerAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+class PhotographerAdmin(AutocompleteMixin, NamedAdminMixin, TabbedTranslationAdmin):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "photographer"),
         accusative_plural=pgettext_lazy("accusative plural", "photographers"),
@@ -63,7 +64,7 @@ class PhotographerAdmin(NamedAdminMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
+class PhotoAdmin(AutocompleteMixin, NamedAdminMixin, TabbedTranslationAdmin):
     name_forms = NameForms(
         accusative=pgettext_lazy("accusative", "photo"),
         accusative_plural=pgettext_lazy("accusative plural", "photos"),
@@ -354,7 +355,7 @@ class PhotoAdmin(NamedAdminMixin, TabbedTranslationAdmin):
         if not request.user.has_perm("media_credits.choose_photo"):
             raise PermissionDenied
         # Only a photo id is a choice: the autocomplete widget cannot render anything else.
-        data = request.GET if request.GET.get("photo", "").isdigit() else None
+        data = request.GET if parse_id(request.GET.get("photo")) is not None else None
         form = PhotoPickerForm(data, admin_site=self.admin_site)  # ready photos only
         if form.is_bound and form.is_valid():
             return redirect("admin:media_credits_photo_change", form.cleaned_data["photo"].pk)

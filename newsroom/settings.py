@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.NoTranslationFallbackMiddleware",
+    # Admin requests with NUL bytes, impossible dates or unusable initial values: 400.
+    "newsroom.admin_input.AdminInputMiddleware",
     # Photo uploads over the request limits: the upload page with the reason (media_credits).
     "media_credits.middleware.UploadLimitsMiddleware",
     # Last, as django-axes asks.
