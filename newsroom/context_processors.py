@@ -28,4 +28,5 @@ def site(request):
     return {
         "site_name": site_name(translation.get_language() or settings.LANGUAGE_CODE),
         "language_links": SimpleLazyObject(front_pages),
+        "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,  # the masthead's search box
     }
