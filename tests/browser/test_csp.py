@@ -72,7 +72,7 @@ def test_public_pages_and_admin_widgets_work_with_no_policy_violation(
     # Public: the front page and the seed article with its JSON-LD, photos and stylesheet.
     page.goto(f"{live_server.url}/ru/")
     expect(page.locator("main")).to_contain_text("Особые узы дружбы")
-    response = page.goto(f"{live_server.url}{seed.get_absolute_url("ru")}")
+    response = page.goto(f"{live_server.url}{seed.get_absolute_url('ru')}")
     policy = directives(response.headers["content-security-policy"])
     assert policy["default-src"] == ["'self'"] and "script-src" not in policy
     assert "style-src" not in policy and "style-src-attr" not in policy
