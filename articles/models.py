@@ -126,10 +126,22 @@ class Author(models.Model):
         return self.name or f"#{self.pk}"
 
 
+def published_q(prefix: str = "") -> Q:
+    """Published and due (published_at in the past), for articles reached by ``prefix``."""
+    status, due = f"{prefix}status", f"{prefix}published_at__lte"
+    return Q(**{status: Article.Status.PUBLISHED, due: timezone.now()})
+
+
+def available_q(language: str, prefix: str = "") -> Q:
+    """Published, due and released in ``language``, for articles reached by ``prefix``
+    (``"article__"`` from a section): the rule of ArticleQuerySet.available_in()."""
+    return published_q(prefix) & Q(**{f"{prefix}released_{language}": True})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: published, and due (published_at in the past)."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_q())
 
     def available_in(self, language: str):
         """Articles the public sees in ``language``: published, due and released there.
@@ -137,7 +149,7 @@ class ArticleQuerySet(models.QuerySet):
         A plain filter on stored, indexed columns; the workflow wrote them when an editor
         released the language (articles.workflow), after checking it was complete.
         """
-        return self.published().filter(**{f"released_{language}": True})
+        return self.filter(available_q(language))
 
     def public_languages_any(self):
         """Articles released in at least one language (whatever their status or time)."""
