@@ -2,8 +2,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from articles.models import Article, Rubric
 from newsroom.typography import typeset
