@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Max, Min, Q, Window, prefetch_related_objects
+from django.db.models import F, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect
@@ -380,18 +380,27 @@ def day_archive(request, year: str, month: str, day: str):
     if date > timezone.localdate():
         raise Http404
     public = Article.objects.available_in(language)
-    articles = _listed(public.filter(published_at__gte=start, published_at__lt=end))
+    # The nearest days with articles: one step along the published_at index each way,
+    # carried by the page's own rows (an aggregate with FILTERs read every public
+    # article: 112 ms at 100,000).
+    moments = public.values("published_at")
+    previous_moment = moments.filter(published_at__lt=start).order_by("-published_at")[:1]
+    next_moment = moments.filter(published_at__gte=end).order_by("published_at")[:1]
+    articles = _listed(public.filter(published_at__gte=start, published_at__lt=end)).annotate(
+        previous_moment=Subquery(previous_moment), next_moment=Subquery(next_moment)
+    )
     # A day holds few articles: its pages are bounded by the day itself.
     page = page_of(articles, request, ARCHIVE_PAGE_SIZE, max_pages=None)
+    if page.object_list:
+        previous = page.object_list[0].previous_moment
+        following = page.object_list[0].next_moment
+    else:  # a day without articles: no row to carry them
+        previous = previous_moment.values_list("published_at", flat=True).first()
+        following = next_moment.values_list("published_at", flat=True).first()
     teasers = _teasers(request, page.object_list, today=timezone.localdate())
     attach_stored_renditions([article.thumbnail for article in teasers])
-    # The nearest days with articles, both in one query.
-    around = public.aggregate(
-        previous=Max("published_at", filter=Q(published_at__lt=start)),
-        next=Min("published_at", filter=Q(published_at__gte=end)),
-    )
-    previous_day = timezone.localdate(around["previous"]) if around["previous"] else None
-    next_day = timezone.localdate(around["next"]) if around["next"] else None
+    previous_day = timezone.localdate(previous) if previous else None
+    next_day = timezone.localdate(following) if following else None
     return TemplateResponse(
         request,
         "articles/day_archive.html",
