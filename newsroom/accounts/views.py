@@ -188,16 +188,22 @@ def two_factor(request, *, site):
     )
 
 
+def _current_code_form(request) -> TokenForm:
+    """The form asking the signed-in user for a current code (authenticator or recovery)."""
+    user = request.user
+    return TokenForm(
+        request.POST if request.method == "POST" else None,
+        check=lambda token: twofactor.verify(user, token),
+    )
+
+
 @sensitive_post_parameters("otp_token")
 def regenerate_recovery_codes(request, *, site):
     """New recovery codes (the old ones stop working), for a current code."""
     user = request.user
     if not twofactor.has_device(user):
         return redirect(reverse("admin:accounts_two_factor", current_app=site.name))
-    form = TokenForm(
-        request.POST if request.method == "POST" else None,
-        check=lambda token: twofactor.verify(user, token),
-    )
+    form = _current_code_form(request)
     if form.is_valid():
         codes = twofactor.new_recovery_codes(user)
         return _render(
@@ -232,10 +238,7 @@ def reset_device(request, *, site):
     user = request.user
     if not twofactor.has_device(user):
         return redirect(reverse("admin:accounts_two_factor", current_app=site.name))
-    form = TokenForm(
-        request.POST if request.method == "POST" else None,
-        check=lambda token: twofactor.verify(user, token),
-    )
+    form = _current_code_form(request)
     if form.is_valid():
         twofactor.remove_devices(user)
         if twofactor.otp_required_for(user):
