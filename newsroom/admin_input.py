@@ -19,15 +19,17 @@ admin's autocomplete widget from looking up a posted value that is no key (a 500
 """
 
 import datetime as dt
+import functools
 import re
 
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db.models import IntegerField
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpResponseBadRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -130,10 +132,24 @@ def initial_data_problem(request, model_admin) -> str | None:
 
 
 def _admin_prefix() -> str:
+    # Asked on every view of the site: reversed once per URL configuration.
+    return _admin_prefix_of(get_urlconf())
+
+
+@functools.lru_cache(maxsize=8)
+def _admin_prefix_of(urlconf) -> str:
     try:
-        return reverse("admin:index")
+        return reverse("admin:index", urlconf=urlconf)
     except NoReverseMatch:
         return "/admin/"
+
+
+def _forget_admin_prefix(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _admin_prefix_of.cache_clear()
+
+
+setting_changed.connect(_forget_admin_prefix)
 
 
 class AdminInputMiddleware:
