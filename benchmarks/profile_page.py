@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_10000 \\
         .venv/bin/python benchmarks/profile_page.py /ru/ /ru/articles/3-x/ --requests 200
     ... --profile 30          # the 30 most expensive functions (cumulative), per URL
+    ... --profile 30 --dump /tmp/page.pstats   # and keep them for pstats' callers/callees
 
 Prints ms per request (median, p90, min) through django.test.Client with the site's own
 middleware, the number of queries, and the median CPU time of this process (ms): on a
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--dump", help="with --profile: also save the statistics (pstats) here")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url:
@@ -114,6 +116,8 @@ def main() -> None:
         )
         if profiler:
             stats = pstats.Stats(profiler)
+            if args.dump:
+                stats.dump_stats(args.dump)
             stats.sort_stats("cumulative").print_stats(args.profile)
             stats.sort_stats("tottime").print_stats(args.profile)
 

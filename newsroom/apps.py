@@ -10,6 +10,11 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from newsroom.prepared import prefer_generic_plans
+
+        connection_created.connect(prefer_generic_plans, dispatch_uid="prefer_generic_plans")
         # Kazakh in Latin script is a script of "kk" (newsroom.latin_script), not one of
         # settings.LANGUAGES; the language switcher names it by its own name.
         LANG_INFO.setdefault(

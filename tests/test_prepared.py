@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, Section
@@ -63,3 +65,50 @@ def test_a_queryset_a_prepared_query_cannot_reproduce_is_refused():
         PreparedQuery(lambda pk: Article.objects.filter(pk=pk).values("pk")).fetch(1)
     with pytest.raises(ValueError, match="id parameter"):
         PreparedQuery(lambda pk: Article.objects.filter(pk=1)).fetch(1)
+
+
+def test_rows_joined_to_the_same_row_share_its_one_instance():
+    query = PreparedQuery(sections_of_public)
+    article = ArticleFactory()
+    first, second = query.fetch(article.pk)
+    assert first.article is second.article
+    assert first.article.pk == article.pk
+
+
+def test_values_are_the_models_own_columns_without_instances():
+    query = PreparedQuery(lambda pk: Article.objects.filter(pk=pk).only("headline_ru", "status"))
+    article = ArticleFactory(headline_ru="Заголовок")
+    assert query.columns() == ["id", "headline_ru", "status"]
+    assert query.values(article.pk) == ((article.pk, "Заголовок", article.status),)
+
+
+def test_each_run_is_one_query_that_query_counts_and_logs_see(django_assert_num_queries):
+    query = PreparedQuery(sections_of_public)
+    article = ArticleFactory()
+    with django_assert_num_queries(3) as captured:
+        for _ in range(3):
+            assert len(query.fetch(article.pk)) == 2
+    assert all('FROM "articles_section"' in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="server-side prepared statements are PostgreSQL's (make test runs there in CI)",
+)
+def test_on_postgresql_the_statement_is_prepared_once_with_one_generic_plan():
+    def plans():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE %s AND statement LIKE %s",
+                ['%FROM "articles_section"%', "%$1%"],
+            )
+            return cursor.fetchall()
+
+    query = PreparedQuery(sections_of_public)
+    article = ArticleFactory()
+    assert len(query.fetch(article.pk)) == 2
+    [(generic, custom)] = plans()  # one statement on the server
+    for _ in range(3):
+        assert len(query.fetch(article.pk)) == 2
+    assert plans() == [(generic + 3, custom)]
