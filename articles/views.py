@@ -6,18 +6,19 @@ number of queries however many articles, sections, photos and authors it shows
 """
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Subquery, Window, prefetch_related_objects
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
@@ -37,7 +38,11 @@ from articles.models import (
 )
 from articles.teasers import list_html, top_story_html
 from media_credits.credits import credit_entry, credit_line, is_usable, photographer_credit_name
-from media_credits.templatetags.photos import attach_stored_renditions, signed_rendition_url
+from media_credits.templatetags.photos import (
+    attach_stored_renditions,
+    signed_rendition_url,
+    stored_rendition,
+)
 from media_credits.views import allow_preview_photos
 from newsroom.context_processors import site_name
 from newsroom.prepared import PreparedQuery
@@ -83,21 +88,43 @@ def name_in(obj, field: str, language: str) -> Name:
 _ALL_RUBRICS = PreparedQuery(lambda: Rubric.objects.all(), ids=0)
 
 
-def rubric_nav(request) -> list[Rubric]:
-    """Every rubric in order, with its ``label`` (a Name) and ``url``: one query a request."""
+@dataclass(frozen=True)
+class NavRubric:
+    """A rubric as pages link it: its ``label`` (a Name) in the page's language and ``url``."""
+
+    pk: int
+    slug: str
+    url: str
+    label: Name
+
+
+def rubric_nav(request) -> list[NavRubric]:
+    """Every rubric in order, with its label and URL: one query a request.
+
+    What is built from the rows is kept per process, keyed by the rows themselves (and the
+    language and URL configuration): a renamed rubric is new rows, so never a stale label.
+    """
     language = translation.get_language()
     cache = request.__dict__.setdefault("_rubric_nav", {})
     if language not in cache:
-        rubrics = []
-        for rubric in _ALL_RUBRICS.fetch():
-            try:
-                rubric.url = reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
-            except NoReverseMatch:
-                continue  # a slug no address can carry (written around the form's checks)
-            rubric.label = name_in(rubric, "name", language)
-            rubrics.append(rubric)
-        cache[language] = rubrics
+        cache[language] = _nav_rubrics(
+            _ALL_RUBRICS.values(), language, get_urlconf(), get_script_prefix()
+        )
     return cache[language]
+
+
+@functools.lru_cache(maxsize=64)
+def _nav_rubrics(rows: tuple, language: str, _urlconf, _prefix) -> list[NavRubric]:
+    rubrics = []
+    columns = _ALL_RUBRICS.columns()
+    for row in rows:
+        rubric = Rubric.from_db(None, columns, row)
+        try:
+            url = reverse("articles:rubric_list", kwargs={"slug": rubric.slug})
+        except NoReverseMatch:
+            continue  # a slug no address can carry (written around the form's checks)
+        rubrics.append(NavRubric(rubric.pk, rubric.slug, url, name_in(rubric, "name", language)))
+    return rubrics
 
 
 def _language_links(url_for) -> list[tuple[str, str]]:
@@ -107,13 +134,6 @@ def _language_links(url_for) -> list[tuple[str, str]]:
         with translation.override(code):
             links.append((code, url_for(code)))
     return links
-
-
-def _prefetch_renditions(photos) -> None:
-    """One query for the renditions of every photo a page shows (see the picture tag)."""
-    photos = [photo for photo in photos if photo is not None]
-    if photos:
-        prefetch_related_objects(photos, "renditions")
 
 
 def _teasers(request, articles, *, today: dt.date) -> list[Article]:
@@ -613,7 +633,7 @@ def _render_article(request, article, language, *, canonical=None, is_preview=Fa
     today = timezone.localdate()
     # Photos whose usage terms expired are shown nowhere public, nor credited.
     shown = [photo for photo in article.photos_in_order() if is_usable(photo, today=today)]
-    _prefetch_renditions(shown)
+    attach_stored_renditions(shown)
     lead_photo = article.lead_photo if article.lead_photo in shown else None
     sections = [
         (section, section.photo if section.photo in shown else None)
@@ -672,16 +692,9 @@ def _render_article(request, article, language, *, canonical=None, is_preview=Fa
 def _share_image(request, photo) -> dict:
     """The photo as an absolute URL of its JPEG rendition for sharing, with its size."""
     width = min(settings.PHOTO_RENDITION_WIDTHS, key=lambda w: abs(w - SHARE_IMAGE_WIDTH))
-    stored = next(
-        (
-            r
-            for r in photo.renditions.all()
-            if r.width_requested == width and r.image_format == SHARE_IMAGE_FORMAT
-        ),
-        None,
-    )
+    stored = stored_rendition(photo, width, SHARE_IMAGE_FORMAT)
     if stored is not None:
-        url, size = stored.file.url, (stored.width, stored.height)
+        url, size = stored
     else:
         url = signed_rendition_url(photo, width, SHARE_IMAGE_FORMAT)
         actual = min(width, photo.width)

@@ -30,23 +30,44 @@ PICTURE_MEMO_SIZE = 4096
 def attach_stored_renditions(photos) -> None:
     """Set each photo's ``stored_renditions``, ((width, format, URL), ...), in one query.
 
-    picture_html() and the picture tag read it instead of ``photo.renditions``: for a list,
-    plain rows instead of a model instance per rendition. The URLs are asked of the storage
-    now, on every request (a signed object-storage URL expires).
+    picture_html() and the picture tag read it instead of ``photo.renditions``: plain rows
+    instead of a model instance per rendition. The URLs are asked of the storage now, on
+    every request (a signed object-storage URL expires). ``stored_sizes`` maps (width,
+    format) to the stored file's (width, height), for stored_rendition().
     """
     photos = [photo for photo in photos if photo is not None]
     if not photos:
         return
     storage = Rendition._meta.get_field("file").storage
     found: dict[int, list] = {}
+    sizes: dict[int, dict] = {}
     rows = Rendition.objects.filter(photo_id__in={photo.pk for photo in photos}).values_list(
-        "photo_id", "width_requested", "image_format", "file"
+        "photo_id", "width_requested", "image_format", "file", "width", "height"
     )
-    for photo_id, width, image_format, name in rows:
+    for photo_id, requested, image_format, name, width, height in rows:
         if name:
-            found.setdefault(photo_id, []).append((width, image_format, storage.url(name)))
+            found.setdefault(photo_id, []).append((requested, image_format, storage.url(name)))
+            sizes.setdefault(photo_id, {})[requested, image_format] = (width, height)
     for photo in photos:
         photo.stored_renditions = tuple(sorted(found.get(photo.pk, ())))
+        photo.stored_sizes = sizes.get(photo.pk, {})
+
+
+def stored_rendition(photo: Photo, width: int, image_format: str) -> tuple | None:
+    """(URL, (width, height)) of the photo's stored rendition, else None.
+
+    From attach_stored_renditions() when it ran for the photo, else from its renditions.
+    """
+    if getattr(photo, "stored_renditions", None) is not None:
+        size = photo.stored_sizes.get((width, image_format))
+        if size is None:
+            return None
+        url = next(u for w, f, u in photo.stored_renditions if (w, f) == (width, image_format))
+        return url, size
+    for rendition in photo.renditions.all():
+        if (rendition.width_requested, rendition.image_format) == (width, image_format):
+            return rendition.file.url, (rendition.width, rendition.height)
+    return None
 
 
 def signing_context() -> tuple:

@@ -8,6 +8,7 @@ the picture tag) gave, which the tests below keep as the reference (FORMER_TEASE
 import datetime as dt
 
 import pytest
+from django.db.models import prefetch_related_objects
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone, translation
@@ -95,7 +96,9 @@ def _listed(language, *, attach=False):
     if attach:
         attach_stored_renditions([article.thumbnail for article in listed])
     else:
-        views._prefetch_renditions([article.thumbnail for article in listed])
+        prefetch_related_objects(
+            [article.thumbnail for article in listed if article.thumbnail], "renditions"
+        )
     return listed
 
 
@@ -235,7 +238,7 @@ def test_top_story_markup_is_what_the_template_gave(mixed_articles, language, at
         if attach:
             attach_stored_renditions(photos)
         else:
-            views._prefetch_renditions(photos)
+            prefetch_related_objects([photo for photo in photos if photo], "renditions")
         for article in listed:
             expected = template.render(Context({"top_story": article}))
             assert "\n" + teasers.top_story_html(article) == expected, article.pk
