@@ -1,4 +1,5 @@
 import functools
+from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
@@ -146,9 +147,9 @@ def picture_html(
 def _picture_markup(
     pk, width, height, alt, sizes, lead, css_class, stored, signing, language, _widths
 ) -> str:
-    # Only the arguments reach the markup: an unsaved Photo carries the id and width the
-    # rendition URLs read.
-    photo = Photo(pk=pk, width=width, height=height)
+    # Only the arguments reach the markup: the id and size are all the rendition URLs read
+    # (a Photo instance, even unsaved, cost more than the rest of a picture).
+    photo = _PhotoSize(pk, width, height)
     urls = {(w, image_format): url for w, image_format, url in stored}
     context = _picture_context(
         photo, sizes=sizes, lead=lead, css_class=css_class, stored_urls=urls, signing=signing
@@ -170,6 +171,16 @@ def _picture_markup(
         alt,
         mark_safe(' fetchpriority="high"' if lead else ' loading="lazy"'),  # noqa: S308
     )
+
+
+@dataclass(frozen=True)
+class _PhotoSize:
+    """What _picture_context() reads of a photo for a remembered picture."""
+
+    pk: int
+    width: int
+    height: int
+    alt_text: str = ""
 
 
 def _picture_context(
