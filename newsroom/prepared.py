@@ -22,6 +22,7 @@ prefetching and ``_known_related_objects`` are not supported.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
@@ -189,7 +190,7 @@ def _cursor(connection):
     article's sections) than running them. Django's own cursors bind parameters on the
     client and never prepare; this one binds on the server, as psycopg's Cursor does.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
@@ -216,7 +217,7 @@ def prefer_generic_plans(sender, connection, **kwargs) -> None:
     affected, and only this module prepares any. Set before any transaction begins, so a
     rollback cannot undo it.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_generic_plan")
 

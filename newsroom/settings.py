@@ -151,6 +151,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any plan costed over jit_above_cost, which can take longer
     # than the short index reads of public pages (STACK-NOTES). ?options= in the URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+#: Public pages' queries are prepared on the PostgreSQL server, once per connection
+#: (newsroom.prepared). Off for a pooler that hands one session's statements to another
+#: (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -112,3 +112,29 @@ def test_on_postgresql_the_statement_is_prepared_once_with_one_generic_plan():
     for _ in range(3):
         assert len(query.fetch(article.pk)) == 2
     assert plans() == [(generic + 3, custom)]
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="server-side prepared statements are PostgreSQL's (make test runs there in CI)",
+)
+def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(settings):
+    # A query of this test alone: no earlier test can have prepared its SQL.
+    query = PreparedQuery(lambda pk: Article.objects.filter(pk=pk).only("headline_kk", "slug_en"))
+    article = ArticleFactory()
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%"articles_article"."headline_kk", "articles_article"."slug_en"%'],
+            )
+            return cursor.fetchone()[0]
+
+    settings.DB_PREPARED_STATEMENTS = False
+    for _ in range(3):
+        assert [a.pk for a in query.fetch(article.pk)] == [article.pk]
+    assert prepared() == 0
+    settings.DB_PREPARED_STATEMENTS = True
+    assert [a.pk for a in query.fetch(article.pk)] == [article.pk]
+    assert prepared() == 1
