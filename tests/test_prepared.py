@@ -138,3 +138,22 @@ def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(settings
     settings.DB_PREPARED_STATEMENTS = True
     assert [a.pk for a in query.fetch(article.pk)] == [article.pk]
     assert prepared() == 1
+
+
+def test_instances_are_what_djangos_own_loading_makes():
+    query = PreparedQuery(sections_of_public)
+    article = ArticleFactory(sections=[{"body_ru": "<p>Текст</p>", "body_kk": "<p>Мәтін</p>"}])
+    [fast] = query.fetch(article.pk)
+    [slow] = sections_of_public(article.pk)
+
+    def columns(obj):
+        return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+    assert type(fast) is Section
+    assert columns(fast) == columns(slow)
+    assert set(columns(fast)) == {"id", "article_id", "position", "body_ru"}
+    assert (fast._state.adding, fast._state.db) == (False, "default")
+    assert not hasattr(fast, "_mt_init")  # as after modeltranslation's own constructor
+    # A column the query did not read loads on access, as after Django's own loading.
+    assert fast.body_kk == "<p>Мәтін</p>"
+    assert fast.article.headline_ru == article.headline_ru
