@@ -18,9 +18,11 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# --inexact keeps uv itself, which the lock file does not list.
+# --inexact keeps uv itself, which the lock file does not list. --compile-bytecode: every
+# process (server, worker, tests) then starts from .pyc files, even where the environment
+# forbids writing them (PYTHONDONTWRITEBYTECODE), instead of compiling what it imports.
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --inexact --python $(PY)
+	$(UV) sync --frozen --inexact --compile-bytecode --python $(PY)
 	touch $@
 
 compilemessages: $(VENV)/.synced
