@@ -37,7 +37,17 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Func, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import Expression
 from django.db.models.functions import Left
 from django.db.models.signals import post_delete, post_save
@@ -306,26 +316,28 @@ class StoredVector(Expression):
 class SearchResults:
     """The matching articles, best first; what Paginator counts and slices.
 
-    The match runs once (the newest MAX_RESULTS ids; the count is their number); a slice
-    then costs two queries: the ids of that slice in ranked order, then those articles
-    with their highlighted headline and snippet (ts_headline runs for the page's rows
-    only, not for the rows an OFFSET skips). Each article has ``headline_html`` and
+    Two queries whatever the page. The first reads the newest MAX_RESULTS matches with
+    what ranks them (in the headline or not; ts_rank on PostgreSQL), which are then put in
+    order here: the count is their number, and a page is a slice of them. The second
+    reads that page's articles with their highlighted headline and snippet (ts_headline
+    runs for the page's rows only). Each article has ``headline_html`` and
     ``snippet_html``: escaped text in which only the matches are marked, with <mark>.
     """
 
-    def __init__(self, newest, rank, details, language: str, words: list[str]):
-        self._newest = newest  # the MAX_RESULTS newest matches' ids, as a queryset
-        self._rank = rank  # ids (or a subquery of them) -> queryset of them, ranked
-        self.queryset = rank(newest)  # what EXPLAIN is asked about
+    def __init__(self, newest, details, language: str, words: list[str]):
+        # The newest MAX_RESULTS matches, annotated with in_headline and rank (newest first).
+        self.queryset = newest
         self._details = details  # ids -> queryset of those articles, highlighted
         self.language = language
         self.words = words
 
     @cached_property
     def _ids(self) -> list[int]:
-        # The match runs once per request: the count is their number, and a page ranks
-        # these ids (at most MAX_RESULTS) rather than matching again.
-        return list(self._newest.values_list("pk", flat=True))
+        rows = list(self.queryset.values_list("pk", "in_headline", "rank"))
+        # Headline matches first, then the best ranked; a stable sort keeps the newest
+        # first among equals (the rows come newest first).
+        rows.sort(key=lambda row: (not row[1], -row[2]))
+        return [row[0] for row in rows]
 
     def count(self) -> int:
         return len(self._ids)
@@ -336,9 +348,7 @@ class SearchResults:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        if not self._ids:
-            return []
-        ids = list(self._rank(self._ids).values_list("pk", flat=True)[key])
+        ids = self._ids[key]
         if not ids:
             return []
         found = {article.pk: article for article in self._details(ids)}
@@ -386,21 +396,26 @@ def search(language: str, query: str) -> SearchResults | None:
         matching = public.alias(document=StoredVector(language)).filter(document=tsquery)
     else:
         matching = public.filter(_substring_match(language, words))
-    newest = matching.order_by("-published_at", "-id").values("pk")[:MAX_RESULTS]
-    details = public.select_related("rubric").defer("source_digests")
+    newest = matching.order_by("-published_at", "-id")
+    # What a result shows: its headline, address, rubric and date.
+    shown = [
+        "published_at",
+        *(f"{field}_{code}" for field in ("headline", "slug") for code in LANGUAGE_CODES),
+        *(f"rubric__name_{code}" for code in LANGUAGE_CODES),
+        "rubric__name",
+    ]
+    details = public.select_related("rubric").order_by()
     if connection.vendor == "postgresql":
-
-        def rank(ids):
-            return _ranked(public.filter(pk__in=ids), language, tsquery)
-
-        details = _highlighted(details, language, tsquery)
+        newest = newest.annotate(**_rank_columns(language, tsquery))
+        details = _highlighted(details.only(*shown), language, tsquery)
     else:
-
-        def rank(ids):
-            return _headline_first(public.filter(pk__in=ids), language, words)
-
-        details = details.select_related("search_document")
-    return SearchResults(newest, rank, lambda ids: details.filter(pk__in=ids), language, words)
+        newest = newest.annotate(**_headline_columns(language, words))
+        details = details.select_related("search_document").only(
+            *shown, f"search_document__text_{language}"
+        )
+    return SearchResults(
+        newest[:MAX_RESULTS], lambda ids: details.filter(pk__in=ids), language, words
+    )
 
 
 def _tsquery(language: str, query: str, words: list[str]):
@@ -412,8 +427,8 @@ def _tsquery(language: str, query: str, words: list[str]):
     return SearchQuery(query, config=config, search_type="websearch")
 
 
-def _ranked(articles, language: str, tsquery):
-    """Headline matches first, then by ts_rank (headline weighted A, the rest B), newest."""
+def _rank_columns(language: str, tsquery) -> dict:
+    """in_headline: the query matches the headline alone; rank: ts_rank (headline A, rest B)."""
     # The headline's lexemes are the stored vector's weight A: filtered, not parsed again.
     headline_vector = Func(
         StoredVector(language),
@@ -421,11 +436,13 @@ def _ranked(articles, language: str, tsquery):
         function="ts_filter",
         output_field=SearchVectorField(),
     )
-    return articles.alias(
-        headline_vector=headline_vector,
-        in_headline=ExpressionWrapper(Q(headline_vector=tsquery), BooleanField()),
-        rank=SearchRank(StoredVector(language), tsquery),
-    ).order_by("-in_headline", "-rank", "-published_at", "-id")
+    return {
+        "in_headline": ExpressionWrapper(
+            Func(headline_vector, tsquery, arg_joiner=" @@ ", template="(%(expressions)s)"),
+            BooleanField(),
+        ),
+        "rank": SearchRank(StoredVector(language), tsquery),
+    }
 
 
 def _highlighted(articles, language: str, tsquery):
@@ -466,14 +483,15 @@ def _substring_match(language: str, words: list[str]) -> Q:
     return match
 
 
-def _headline_first(articles, language: str, words: list[str]):
-    """Articles with every word in the headline first, then the newest."""
+def _headline_columns(language: str, words: list[str]) -> dict:
+    """in_headline: every word in the headline; no rank (SQLite: the newest among equals)."""
     in_headline = Q()
     for word in words:
         in_headline &= Q(**{f"headline_{language}__iregex": re.escape(word)})
-    return articles.alias(
-        in_headline=Case(When(in_headline, then=Value(1)), default=Value(0))
-    ).order_by("-in_headline", "-published_at", "-id")
+    return {
+        "in_headline": Case(When(in_headline, then=Value(True)), default=Value(False)),
+        "rank": Value(0.0, output_field=FloatField()),
+    }
 
 
 # --- Highlighting --------------------------------------------------------------------------
@@ -542,9 +560,7 @@ def search_view(request):
         return _refusal(request, shown, problem, status=400)
     query = clean_query(raw)
     if query_words(query) and _over_rate_limit(request):
-        message = _(
-            "Too many searches from your address. Please wait a minute and search again."
-        )
+        message = _("Too many searches from your address. Please wait a minute and search again.")
         response = _refusal(request, query, message, status=429)
         response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW)
         return response
