@@ -36,7 +36,9 @@ logger = logging.getLogger(__name__)
 _SAVE_OPTIONS = {
     # method 2 encodes 2-4x faster than 3 and the default 4, for files 1-2 % larger.
     "webp": ("WEBP", "webp", {"quality": 80, "method": 2}),
-    "jpeg": ("JPEG", "jpg", {"quality": 82, "progressive": True}),
+    # The fallback for browsers without WebP: baseline with optimised Huffman tables
+    # encodes twice as fast as progressive, at about the same size.
+    "jpeg": ("JPEG", "jpg", {"quality": 82, "optimize": True}),
 }
 _SRGB = ImageCms.createProfile("sRGB")
 _SIGNER_SALT = "media_credits.rendition"
