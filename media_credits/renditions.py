@@ -18,7 +18,6 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from PIL import (
     Image,
     ImageCms,
@@ -189,7 +188,7 @@ def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
 def rendition_url(photo: Photo, *, width: int, image_format: str) -> str:
     """The URL that makes the rendition on first request (signed: ids cannot be guessed)."""
     signature = _signer().signature(f"{photo.pk}:{width}:{image_format}")
-    path = _rendition_path(get_urlconf(), get_script_prefix(), get_language()).format(
+    path = _rendition_path(get_urlconf(), get_script_prefix()).format(
         photo_id=int(photo.pk), width=int(width), image_format=image_format
     )
     return f"{path}?s={signature}"
@@ -200,8 +199,9 @@ _PATH_SENTINELS = {"photo_id": 987654301, "width": 987654302, "image_format": "f
 
 
 @functools.lru_cache(maxsize=64)
-def _rendition_path(_urlconf, _prefix, _language) -> str:
-    """The rendition view's path as a format string: reverse() once per URL configuration.
+def _rendition_path(_urlconf, _prefix) -> str:
+    """The rendition view's path as a format string: reverse() once per URL configuration
+    (it has no language prefix).
 
     A list links up to nine renditions per photo, and reverse() was most of their cost.
     """

@@ -29,45 +29,38 @@ PICTURE_MEMO_SIZE = 4096
 
 
 def attach_stored_renditions(photos) -> None:
-    """Set each photo's ``stored_renditions``, ((width, format, URL), ...), in one query.
+    """Set each photo's ``stored_renditions`` in one query: ((width, format, URL, (stored
+    width, stored height)), ...), ordered.
 
-    picture_html() and the picture tag read it instead of ``photo.renditions``: plain rows
-    instead of a model instance per rendition. The URLs are asked of the storage now, on
-    every request (a signed object-storage URL expires). ``stored_sizes`` maps (width,
-    format) to the stored file's (width, height), for stored_rendition().
+    picture_html(), the picture tag and stored_rendition() read it instead of
+    ``photo.renditions``: plain rows instead of a model instance per rendition. The URLs
+    are asked of the storage now, on every request (a signed object-storage URL expires).
     """
     photos = [photo for photo in photos if photo is not None]
     if not photos:
         return
     storage = Rendition._meta.get_field("file").storage
     found: dict[int, list] = {}
-    sizes: dict[int, dict] = {}
     rows = Rendition.objects.filter(photo_id__in={photo.pk for photo in photos}).values_list(
         "photo_id", "width_requested", "image_format", "file", "width", "height"
     )
     for photo_id, requested, image_format, name, width, height in rows:
         if name:
-            found.setdefault(photo_id, []).append((requested, image_format, storage.url(name)))
-            sizes.setdefault(photo_id, {})[requested, image_format] = (width, height)
+            found.setdefault(photo_id, []).append(
+                (requested, image_format, storage.url(name), (width, height))
+            )
     for photo in photos:
         photo.stored_renditions = tuple(sorted(found.get(photo.pk, ())))
-        photo.stored_sizes = sizes.get(photo.pk, {})
 
 
 def stored_rendition(photo: Photo, width: int, image_format: str) -> tuple | None:
     """(URL, (width, height)) of the photo's stored rendition, else None.
 
-    From attach_stored_renditions() when it ran for the photo, else from its renditions.
+    Reads what attach_stored_renditions() set on the photo.
     """
-    if getattr(photo, "stored_renditions", None) is not None:
-        size = photo.stored_sizes.get((width, image_format))
-        if size is None:
-            return None
-        url = next(u for w, f, u in photo.stored_renditions if (w, f) == (width, image_format))
-        return url, size
-    for rendition in photo.renditions.all():
-        if (rendition.width_requested, rendition.image_format) == (width, image_format):
-            return rendition.file.url, (rendition.width, rendition.height)
+    for requested, stored_format, url, size in photo.stored_renditions:
+        if (requested, stored_format) == (width, image_format):
+            return url, size
     return None
 
 
@@ -123,7 +116,10 @@ def picture_html(
     stored = getattr(photo, "stored_renditions", None)
     if stored is None:
         stored = tuple(
-            sorted((r.width_requested, r.image_format, r.file.url) for r in photo.renditions.all())
+            sorted(
+                (r.width_requested, r.image_format, r.file.url, (r.width, r.height))
+                for r in photo.renditions.all()
+            )
         )
     language = language or get_language()
     # The language's own column when it has text; else the descriptor (its fallbacks).
@@ -150,7 +146,7 @@ def _picture_markup(
     # Only the arguments reach the markup: the id and size are all the rendition URLs read
     # (a Photo instance, even unsaved, cost more than the rest of a picture).
     photo = _PhotoSize(pk, width, height)
-    urls = {(w, image_format): url for w, image_format, url in stored}
+    urls = {(w, image_format): url for w, image_format, url, _size in stored}
     context = _picture_context(
         photo, sizes=sizes, lead=lead, css_class=css_class, stored_urls=urls, signing=signing
     )
@@ -193,7 +189,7 @@ def _picture_context(
     signing: tuple | None = None,
 ) -> dict:
     if stored_urls is None and getattr(photo, "stored_renditions", None) is not None:
-        stored_urls = {(w, image_format): url for w, image_format, url in photo.stored_renditions}
+        stored_urls = {(w, fmt): url for w, fmt, url, _size in photo.stored_renditions}
     if stored_urls is None:
         stored = {(r.width_requested, r.image_format): r for r in photo.renditions.all()}
     widths = renditions.rendition_widths(photo)
