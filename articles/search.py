@@ -9,9 +9,10 @@ On PostgreSQL, migration 0008 gives the document table a stored generated column
 language, ``search_vector_<lang>`` = the headline weighted A || the text weighted B, under
 the language's text search configuration (russian, english; Kazakh has no stemmer:
 ``simple`` with prefix queries), and a GIN index on it. The query reads that column, so the
-index answers the match and ts_rank needs no re-parsing; ts_headline marks the matches. On
-SQLite every word of the query must occur in the headline or the text (a case-insensitive
-substring match).
+index answers the match and ts_rank needs no re-parsing; migration 0012 adds
+``search_headline_<lang>``, the headline's alone, for "the query matches the headline";
+ts_headline marks the matches. On SQLite every word of the query must occur in the
+headline or the text (a case-insensitive substring match).
 
 Headline matches come first, then the best ranked, then the newest, among the MAX_RESULTS
 most recent matches: a word found in half the archive costs ranking those, not the archive.
@@ -45,11 +46,11 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    TextField,
     Value,
     When,
 )
 from django.db.models.expressions import Expression
-from django.db.models.functions import Left
 from django.db.models.signals import post_delete, post_save
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -81,8 +82,10 @@ START, STOP = "\ue000", "\ue001"
 
 SNIPPET_WORDS = 35
 SNIPPET_CHARACTERS = 240  # SQLite: the length of the excerpt around the first match
-#: Characters of the text ts_headline looks for fragments in (PostgreSQL).
-SNIPPET_SOURCE_CHARACTERS = 2000
+#: Characters of the text ts_headline looks for fragments in (PostgreSQL), and how many of
+#: them come before the first place a word of the query is found.
+SNIPPET_SOURCE_CHARACTERS = 1200
+SNIPPET_LEAD_CHARACTERS = 200
 
 _BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|blockquote|br)(?:\s[^>]*)?/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -283,15 +286,22 @@ def query_words(query: str) -> list[str]:
 
 
 class StoredVector(Expression):
-    """``search_vector_<lang>`` of an article's SearchDocument, joined: a column migration
-    0008 adds on PostgreSQL and the model does not declare (it exists there only)."""
+    """A tsvector column of an article's SearchDocument, joined: ``search_vector_<lang>``
+    (headline weighted A, text B; migration 0008) or ``search_headline_<lang>`` (the
+    headline alone; migration 0012). PostgreSQL's own columns: the model does not declare
+    them (they exist there only)."""
 
-    def __init__(self, language: str, alias: str | None = None):
+    COLUMNS = ("search_vector", "search_headline")
+
+    def __init__(self, language: str, alias: str | None = None, column: str = "search_vector"):
         if language not in CONFIGS:
             raise ValueError(f"unknown language {language!r}")
+        if column not in self.COLUMNS:
+            raise ValueError(f"unknown column {column!r}")
         super().__init__(output_field=SearchVectorField())
         self.language = language
         self.alias = alias
+        self.column = column
 
     def resolve_expression(self, query=None, *args, **kwargs):
         # The join to the document table, as a column of it would make it.
@@ -306,11 +316,68 @@ class StoredVector(Expression):
         return clone
 
     def as_sql(self, compiler, connection):
-        column = connection.ops.quote_name(f"search_vector_{self.language}")
+        column = connection.ops.quote_name(f"{self.column}_{self.language}")
         return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
 
     def get_group_by_cols(self):
         return [self]
+
+
+class AroundFirstMatch(Expression):
+    """SNIPPET_SOURCE_CHARACTERS of a text, from a word a little before the first place
+    where a lexeme of the query's words occurs in it as written, else from its start.
+
+    ts_headline parses and stems every word it is given (the costly part of a results
+    page), so it is given this window rather than the whole text, and the window lies
+    where the match is, however far into a long article. A stem is how its words begin
+    (урожае: "урож"; Kazakh prefixes: the word itself), so a search of the text for each
+    lexeme, as it is and capitalised, finds where they occur (a case-folding search of
+    every text cost more than ts_headline saved). Where none is found as written
+    (English "stories": "stori", written "story"; ё, which the stemmer reads as е; a word
+    in capitals), the window is the text's start.
+    """
+
+    def __init__(self, text, config: str, words: list[str]):
+        super().__init__(output_field=TextField())
+        self.text = text
+        self.config = config
+        self.words = " ".join(words)
+
+    def get_source_expressions(self):
+        return [self.text]
+
+    def set_source_expressions(self, exprs):
+        (self.text,) = exprs
+
+    def as_sql(self, compiler, connection):
+        # Only the column's compiled name is written into the SQL; the words, the
+        # configuration and the sizes are parameters.
+        text, text_params = compiler.compile(self.text)
+        first = (
+            "(SELECT min(found.at)"  # noqa: S608
+            " FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme,"
+            f" LATERAL (VALUES (nullif(strpos({text}, lexeme), 0)),"
+            f" (nullif(strpos({text}, initcap(lexeme)), 0))) AS found(at))"
+        )
+        # A window that begins inside the text begins at its next word.
+        sql = (
+            "(SELECT CASE WHEN bounds.start > 1"  # noqa: S608
+            f" THEN regexp_replace(substr({text}, bounds.start, %s), '^\\S*\\s+', '')"
+            f" ELSE substr({text}, 1, %s) END"
+            f" FROM (SELECT greatest(1, coalesce({first}, 1) - %s) AS start) AS bounds)"
+        )
+        params = [
+            *text_params,
+            SNIPPET_SOURCE_CHARACTERS,
+            *text_params,
+            SNIPPET_SOURCE_CHARACTERS,
+            self.config,
+            self.words,
+            *text_params,
+            *text_params,
+            SNIPPET_LEAD_CHARACTERS,
+        ]
+        return sql, params
 
 
 class SearchResults:
@@ -407,7 +474,7 @@ def search(language: str, query: str) -> SearchResults | None:
     details = public.select_related("rubric").order_by()
     if connection.vendor == "postgresql":
         newest = newest.annotate(**_rank_columns(language, tsquery))
-        details = _highlighted(details.only(*shown), language, tsquery)
+        details = _highlighted(details.only(*shown), language, tsquery, words)
     else:
         newest = newest.annotate(**_headline_columns(language, words))
         details = details.select_related("search_document").only(
@@ -429,13 +496,7 @@ def _tsquery(language: str, query: str, words: list[str]):
 
 def _rank_columns(language: str, tsquery) -> dict:
     """in_headline: the query matches the headline alone; rank: ts_rank (headline A, rest B)."""
-    # The headline's lexemes are the stored vector's weight A: filtered, not parsed again.
-    headline_vector = Func(
-        StoredVector(language),
-        Value("{a}"),
-        function="ts_filter",
-        output_field=SearchVectorField(),
-    )
+    headline_vector = StoredVector(language, column="search_headline")
     return {
         "in_headline": ExpressionWrapper(
             Func(headline_vector, tsquery, arg_joiner=" @@ ", template="(%(expressions)s)"),
@@ -445,7 +506,7 @@ def _rank_columns(language: str, tsquery) -> dict:
     }
 
 
-def _highlighted(articles, language: str, tsquery):
+def _highlighted(articles, language: str, tsquery, words: list[str]):
     config = CONFIGS[language]
     return articles.annotate(
         marked_headline=SearchHeadline(
@@ -457,9 +518,7 @@ def _highlighted(articles, language: str, tsquery):
             highlight_all=True,
         ),
         marked_snippet=SearchHeadline(
-            # ts_headline parses all it is given: the start of the text is enough for two
-            # fragments, and keeps a page of long articles cheap.
-            Left(F(f"search_document__text_{language}"), SNIPPET_SOURCE_CHARACTERS),
+            AroundFirstMatch(F(f"search_document__text_{language}"), config, words),
             tsquery,
             config=config,
             start_sel=START,

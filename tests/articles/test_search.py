@@ -215,6 +215,41 @@ def test_snippet_marks_the_match_and_escapes_the_article_and_the_query(client):
     assert "&lt;script&gt;" in hostile
 
 
+def snippet_of(client, query, language="ru"):
+    html = results(client, query, language).content.decode()
+    return re.search(r'<p class="snippet">(.*?)</p>', html, re.DOTALL).group(1)
+
+
+def test_a_match_deep_in_a_long_article_is_shown_in_the_snippet(client):
+    filler = " ".join(f"слово{n}" for n in range(1500))  # ~12,000 characters
+    ArticleFactory(
+        headline_ru="Длинный материал",
+        sections=[
+            {"body_ru": f"<p>{filler}</p>"},
+            {"body_ru": "<p>Здесь говорится об урожае пшеницы. Сотрудничество растёт.</p>"},
+        ],
+    )
+    snippet = snippet_of(client, "урожае")
+    assert "<mark>урожае</mark> пшеницы" in snippet
+    # The fragment starts at a whole word of the text, not inside one.
+    first_word = re.sub(r"</?mark>", "", snippet).removeprefix("… ").split()[0]
+    assert first_word in {*filler.split(), "Здесь", "говорится", "об", "урожае"}
+    # A word capitalised at the start of a sentence is found too.
+    assert "<mark>Сотрудничество</mark> растёт" in snippet_of(client, "сотрудничество")
+
+
+def test_a_kazakh_match_deep_in_a_long_article_is_shown_in_the_snippet(client):
+    filler = " ".join(f"сөз{n}" for n in range(1500))
+    ArticleFactory(
+        headline_ru="Материал",
+        headline_kk="Ұзын мақала",
+        sections=[
+            {"body_ru": "<p>Текст.</p>", "body_kk": f"<p>{filler} Мәдениет орталығы ашылды.</p>"}
+        ],
+    )
+    assert "<mark>Мәдениет</mark> орталығы" in snippet_of(client, "мәдениет", "kk")
+
+
 def test_a_headline_is_shown_whole_whatever_it_contains(client):
     ArticleFactory(headline_ru="Тег <b>дружбы</b> и <дружба> в заголовке")
     html = results(client, "заголовке").content.decode()
