@@ -216,6 +216,9 @@ class Photo(CompareAndSwap, models.Model):
     # IPTC/XMP values fill that language's empty fields when the worker reads them.
     upload_language = models.CharField(max_length=10, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # Times the worker began processing the pending file: one it fails or dies on every
+    # time is refused after settings.PHOTO_MAX_PROCESSING_ATTEMPTS, not retried forever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

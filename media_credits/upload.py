@@ -29,6 +29,10 @@ NO_CREDIT = gettext_noop(
     "No photographer or credit: choose a photographer or enter a credit for it."
 )
 FILE_LOST = gettext_noop("The file was lost before it could be checked; upload it again.")
+NOT_PROCESSED = gettext_noop(
+    "The image could not be processed: processing stopped on this file several times. "
+    "Save it again in a photo editor and upload it again."
+)
 
 
 @dataclass
@@ -120,9 +124,16 @@ def process_upload(photo_id: int) -> Photo | None:
     worker restarted mid-task) does no harm. Returns the photo, ready or refused, or None
     if there was nothing to do.
     """
+    # Counted before the work: a worker killed mid-file has still made an attempt.
+    if not Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).update(
+        processing_attempts=F("processing_attempts") + 1
+    ):
+        return None
     photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).first()
     if photo is None:
         return None
+    if photo.processing_attempts > settings.PHOTO_MAX_PROCESSING_ATTEMPTS:
+        return _refuse(photo, ImageRefused(NOT_PROCESSED))
     raw_name = photo.image.name
     storage = photo.image.storage
     try:

@@ -525,6 +525,9 @@ PHOTO_MAX_FRAMES = env_int("PHOTO_MAX_FRAMES", 1000)
 PHOTO_MAX_TOTAL_PIXELS = env_int("PHOTO_MAX_TOTAL_PIXELS", 600_000_000)
 PHOTO_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 PHOTO_RENDITION_FORMATS = ("webp", "jpeg")
+# A file the worker failed on (an error, or the worker killed while on it) this many times
+# is refused rather than processed again: one bad file cannot keep a worker crashing.
+PHOTO_MAX_PROCESSING_ATTEMPTS = 3
 # --- Background photo work (django-tasks, database backend) -------------------------------
 # Uploads are checked cheaply in the request; the full decode, metadata and renditions run
 # in `manage.py photo_worker` (django_tasks_db's db_worker with a heartbeat and recovery

@@ -5,10 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 
 from articles import workflow
 from articles.models import Article
-from media_credits import renditions, upload
+from media_credits import renditions, tasks, upload
 from media_credits.models import Photo
 from media_credits.upload import SharedFields
 from tests.factories import ArticleFactory
@@ -126,3 +127,47 @@ def test_the_uploaded_file_is_kept_as_sent_until_the_worker_replaces_it(settings
     assert photo.image.name.startswith("photos/")
     stored = sorted(p.name for p in (settings.MEDIA_ROOT / "photos").rglob("*") if p.is_file())
     assert stored == [photo.image.name.rsplit("/", 1)[1]]
+
+
+def fail_every_resize(monkeypatch):
+    """Pillow failing while the renditions are made, as a bug or a killed worker stops them."""
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("resize stopped")
+
+    monkeypatch.setattr(Image.Image, "resize", fail)
+
+
+def test_a_file_the_worker_fails_on_every_time_is_refused_after_the_last_attempt(
+    monkeypatch, settings
+):
+    photo = pending_photo(pillow_file("poison.png", size=(2000, 1000)))
+    raw_name = photo.image.name
+    fail_every_resize(monkeypatch)
+    for attempt in range(1, settings.PHOTO_MAX_PROCESSING_ATTEMPTS + 1):
+        with pytest.raises(RuntimeError):
+            upload.process_upload(photo.pk)
+        photo.refresh_from_db()
+        assert (photo.state, photo.processing_attempts) == (Photo.State.PENDING, attempt)
+
+    refused = upload.process_upload(photo.pk)
+
+    assert refused.state == Photo.State.REFUSED
+    with translation.override("ru"):
+        assert refused.refusal_message().startswith("Изображение не удалось обработать")
+    assert not refused.image
+    assert not photo.image.storage.exists(raw_name)
+    assert tasks.recover() == 0  # the worker's recovery does not enqueue it again
+
+
+def test_a_file_processed_after_a_failed_attempt_is_ready(monkeypatch):
+    photo = pending_photo(pillow_file("retry.png", size=(2000, 1000)))
+    with monkeypatch.context() as patch:
+        fail_every_resize(patch)
+        with pytest.raises(RuntimeError):
+            upload.process_upload(photo.pk)
+
+    ready = upload.process_upload(photo.pk)
+
+    assert (ready.state, ready.processing_attempts) == (Photo.State.READY, 2)
+    assert ready.renditions.count() == 2 * len(renditions.rendition_widths(ready))
