@@ -84,8 +84,8 @@ SNIPPET_WORDS = 35
 SNIPPET_CHARACTERS = 240  # SQLite: the length of the excerpt around the first match
 #: Characters of the text ts_headline looks for fragments in (PostgreSQL), and how many of
 #: them come before the first place a word of the query is found.
-SNIPPET_SOURCE_CHARACTERS = 1200
-SNIPPET_LEAD_CHARACTERS = 200
+SNIPPET_SOURCE_CHARACTERS = 800
+SNIPPET_LEAD_CHARACTERS = 150
 
 _BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|blockquote|br)(?:\s[^>]*)?/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -331,10 +331,10 @@ class AroundFirstMatch(Expression):
     page), so it is given this window rather than the whole text, and the window lies
     where the match is, however far into a long article. A stem is how its words begin
     (урожае: "урож"; Kazakh prefixes: the word itself), so a search of the text for each
-    lexeme, as it is and capitalised, finds where they occur (a case-folding search of
-    every text cost more than ts_headline saved). Where none is found as written
-    (English "stories": "stori", written "story"; ё, which the stemmer reads as е; a word
-    in capitals), the window is the text's start.
+    lexeme as it is, else capitalised, finds where they occur (case-folding every text
+    cost more than ts_headline saved). Where none is found as written (English
+    "stories": "stori", written "story"; ё, which the stemmer reads as е; a word in
+    capitals), the window is the text's start.
     """
 
     def __init__(self, text, config: str, words: list[str]):
@@ -353,29 +353,30 @@ class AroundFirstMatch(Expression):
         # Only the column's compiled name is written into the SQL; the words, the
         # configuration and the sizes are parameters.
         text, text_params = compiler.compile(self.text)
+        # The first place any lexeme occurs as written, or capitalised (a sentence's first
+        # word, a name), looked for only when not found as it is: each search reads the
+        # whole text.
         first = (
-            "(SELECT min(found.at)"  # noqa: S608
-            " FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme,"
-            f" LATERAL (VALUES (nullif(strpos({text}, lexeme), 0)),"
-            f" (nullif(strpos({text}, initcap(lexeme)), 0))) AS found(at))"
+            f"(SELECT min(coalesce(nullif(strpos({text}, lexeme), 0),"  # noqa: S608
+            f" nullif(strpos({text}, initcap(lexeme)), 0)))"
+            " FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)"
         )
-        # A window that begins inside the text begins at its next word.
+        # A window that begins inside the text begins after its first space (the window
+        # is read once; the text itself is not searched again).
         sql = (
             "(SELECT CASE WHEN bounds.start > 1"  # noqa: S608
-            f" THEN regexp_replace(substr({text}, bounds.start, %s), '^\\S*\\s+', '')"
-            f" ELSE substr({text}, 1, %s) END"
-            f" FROM (SELECT greatest(1, coalesce({first}, 1) - %s) AS start) AS bounds)"
+            " THEN substr(window_.part, strpos(window_.part, ' ') + 1) ELSE window_.part END"
+            f" FROM (SELECT greatest(1, coalesce({first}, 1) - %s) AS start) AS bounds,"
+            f" LATERAL (SELECT substr({text}, bounds.start, %s) AS part) AS window_)"
         )
         params = [
             *text_params,
-            SNIPPET_SOURCE_CHARACTERS,
             *text_params,
-            SNIPPET_SOURCE_CHARACTERS,
             self.config,
             self.words,
-            *text_params,
-            *text_params,
             SNIPPET_LEAD_CHARACTERS,
+            *text_params,
+            SNIPPET_SOURCE_CHARACTERS,
         ]
         return sql, params
 

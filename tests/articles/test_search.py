@@ -640,3 +640,33 @@ def test_the_migration_makes_the_search_documents_of_existing_articles():
                 "article_search_kk",
                 "article_search_ru",
             ]
+
+
+def compression(article_id) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(text_ru), pg_column_compression(search_vector_ru)"
+            " FROM articles_searchdocument WHERE article_id = %s",
+            [article_id],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column compression is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_search_documents_are_compressed_with_lz4_old_and_new():
+    long_text = " ".join(f"слово{n} урожай" for n in range(2000))
+    old = ArticleFactory(headline_ru="Старый", sections=[{"body_ru": f"<p>{long_text}</p>"}])
+    search.flush()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0012_search_headline_vectors")])  # back to pglz
+    assert compression(old.pk) == ("pglz", "pglz")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert compression(old.pk) == ("lz4", "lz4")  # rewritten
+    new = ArticleFactory(headline_ru="Новый", sections=[{"body_ru": f"<p>{long_text}</p>"}])
+    search.flush()
+    assert compression(new.pk) == ("lz4", "lz4")
+    assert [a.pk for a in search.search("ru", "урожай")] == [new.pk, old.pk]
