@@ -331,8 +331,8 @@ class AroundFirstMatch(Expression):
     page), so it is given this window rather than the whole text, and the window lies
     where the match is, however far into a long article. A stem is how its words begin
     (урожае: "урож"; Kazakh prefixes: the word itself), so a search of the text for each
-    lexeme as it is, else capitalised, finds where they occur (case-folding every text
-    cost more than ts_headline saved). Where none is found as written (English
+    lexeme at a word's start, else capitalised, finds where they occur (case-folding every
+    text cost more than ts_headline saved). Where none is found as written (English
     "stories": "stori", written "story"; ё, which the stemmer reads as е; a word in
     capitals), the window is the text's start.
     """
@@ -353,12 +353,13 @@ class AroundFirstMatch(Expression):
         # Only the column's compiled name is written into the SQL; the words, the
         # configuration and the sizes are parameters.
         text, text_params = compiler.compile(self.text)
-        # The first place any lexeme occurs as written, or capitalised (a sentence's first
-        # word, a name), looked for only when not found as it is: each search reads the
-        # whole text.
+        # The first place any lexeme begins a word as written (after a space), else
+        # capitalised (a sentence's first word, a name), else anywhere: each later search
+        # runs only when the one before found nothing, and each reads the whole text.
         first = (
-            f"(SELECT min(coalesce(nullif(strpos({text}, lexeme), 0),"  # noqa: S608
-            f" nullif(strpos({text}, initcap(lexeme)), 0)))"
+            f"(SELECT min(coalesce(nullif(strpos({text}, ' ' || lexeme), 0) + 1,"  # noqa: S608
+            f" nullif(strpos({text}, initcap(lexeme)), 0),"
+            f" nullif(strpos({text}, lexeme), 0)))"
             " FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)"
         )
         # A window that begins inside the text begins after its first space (the window
@@ -370,6 +371,7 @@ class AroundFirstMatch(Expression):
             f" LATERAL (SELECT substr({text}, bounds.start, %s) AS part) AS window_)"
         )
         params = [
+            *text_params,
             *text_params,
             *text_params,
             self.config,
@@ -385,27 +387,26 @@ class SearchResults:
     """The matching articles, best first; what Paginator counts and slices.
 
     Two queries whatever the page. The first reads the newest MAX_RESULTS matches with
-    what ranks them (in the headline or not; ts_rank on PostgreSQL), which are then put in
-    order here: the count is their number, and a page is a slice of them. The second
+    what ranks them (in the headline or not; ts_rank on PostgreSQL; the date), which are
+    then put in order here: the count is their number, and a page is a slice of them. The second
     reads that page's articles with their highlighted headline and snippet (ts_headline
     runs for the page's rows only). Each article has ``headline_html`` and
     ``snippet_html``: escaped text in which only the matches are marked, with <mark>.
     """
 
-    def __init__(self, newest, details, language: str, words: list[str]):
-        # The newest MAX_RESULTS matches, annotated with in_headline and rank (newest first).
-        self.queryset = newest
+    def __init__(self, ranked, details, language: str, words: list[str]):
+        # The newest MAX_RESULTS matches, annotated with in_headline and rank.
+        self.queryset = ranked
         self._details = details  # ids -> queryset of those articles, highlighted
         self.language = language
         self.words = words
 
     @cached_property
     def _ids(self) -> list[int]:
-        rows = list(self.queryset.values_list("pk", "in_headline", "rank"))
-        # Headline matches first, then the best ranked; a stable sort keeps the newest
-        # first among equals (the rows come newest first).
-        rows.sort(key=lambda row: (not row[1], -row[2]))
-        return [row[0] for row in rows]
+        rows = self.queryset.values_list("pk", "in_headline", "rank", "published_at")
+        # Headline matches first, then the best ranked, then the newest.
+        ordered = sorted(rows, key=lambda row: (row[1], row[2], row[3], row[0]), reverse=True)
+        return [row[0] for row in ordered]
 
     def count(self) -> int:
         return len(self._ids)
@@ -464,7 +465,12 @@ def search(language: str, query: str) -> SearchResults | None:
         matching = public.alias(document=StoredVector(language)).filter(document=tsquery)
     else:
         matching = public.filter(_substring_match(language, words))
-    newest = matching.order_by("-published_at", "-id")
+    # The newest matches in a subquery: ranking is then computed for those rows only,
+    # whatever plan finds them (annotated on the match itself, PostgreSQL may rank every
+    # match before keeping the newest, its rank functions being cheap by their cost).
+    newest = Article.objects.filter(
+        pk__in=matching.order_by("-published_at", "-id").values("pk")[:MAX_RESULTS]
+    ).order_by()
     # What a result shows: its headline, address, rubric and date.
     shown = [
         "published_at",
@@ -481,9 +487,7 @@ def search(language: str, query: str) -> SearchResults | None:
         details = details.select_related("search_document").only(
             *shown, f"search_document__text_{language}"
         )
-    return SearchResults(
-        newest[:MAX_RESULTS], lambda ids: details.filter(pk__in=ids), language, words
-    )
+    return SearchResults(newest, lambda ids: details.filter(pk__in=ids), language, words)
 
 
 def _tsquery(language: str, query: str, words: list[str]):
