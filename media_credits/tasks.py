@@ -22,10 +22,10 @@ from media_credits.models import Photo, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 
-@task()
-def process_photo(photo_id: int) -> str:
+@task(takes_context=True)
+def process_photo(context, photo_id: int) -> str:
     """Decode, check, clean and prefill an uploaded photo and make its renditions."""
-    photo = upload.process_upload(photo_id)
+    photo = upload.process_upload(photo_id, task_id=str(context.task_result.id))
     return photo.state if photo is not None else "skipped"
 
 
@@ -33,9 +33,7 @@ def enqueue(photos) -> None:
     """Enqueue the processing of each photo and remember its task on the photo."""
     for photo in photos:
         result = process_photo.enqueue(photo.pk)
-        Photo.objects.filter(pk=photo.pk, state=Photo.State.PENDING).update(
-            task_id=str(result.id)
-        )
+        Photo.objects.filter(pk=photo.pk, state=Photo.State.PENDING).update(task_id=str(result.id))
 
 
 def beat(worker_id: str, *, lifetime: float) -> None:

@@ -117,17 +117,19 @@ def accept_upload(uploaded, *, shared: SharedFields, user) -> Photo:
     return photo
 
 
-def process_upload(photo_id: int) -> Photo | None:
+def process_upload(photo_id: int, *, task_id: str | None = None) -> Photo | None:
     """The worker's part of an upload: decode, check, clean, prefill, make the renditions.
 
     Idempotent: a photo that is no longer pending is left alone, so a task run twice (a
     worker restarted mid-task) does no harm. Returns the photo, ready or refused, or None
-    if there was nothing to do.
+    if there was nothing to do. ``task_id``: the worker's task; a task that is not the one
+    last enqueued for the photo stops there (each worker's recovery may have enqueued it).
     """
+    pending = Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING)
+    if task_id is not None:
+        pending = pending.filter(Q(task_id=task_id) | Q(task_id=""))
     # Counted before the work: a worker killed mid-file has still made an attempt.
-    if not Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).update(
-        processing_attempts=F("processing_attempts") + 1
-    ):
+    if not pending.update(processing_attempts=F("processing_attempts") + 1):
         return None
     photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).first()
     if photo is None:
@@ -151,7 +153,7 @@ def process_upload(photo_id: int) -> Photo | None:
         return _refuse(photo, exc)
 
     # Files first, the row last: a crash in between leaves a file no row names, never a
-    # ready row without its files.
+    # ready row without its files (an error removes the file; a killed worker cannot).
     name = storage.save(
         photo.image.field.generate_filename(
             photo, _file_name(photo.original_name, image.extension)
@@ -159,17 +161,21 @@ def process_upload(photo_id: int) -> Photo | None:
         ContentFile(image.content),
     )
     photo.width, photo.height = image.width, image.height
-    made = renditions.make_renditions(
-        image.working,
-        icc_profile=image.icc_profile,
-        size=(image.width, image.height),
-        widths=renditions.rendition_widths(photo),
-    )
-    image.working = None
-    for width, image_format, content, size in made:
-        renditions.store_rendition(
-            photo, width=width, image_format=image_format, content=content, size=size
+    try:
+        made = renditions.make_renditions(
+            image.working,
+            icc_profile=image.icc_profile,
+            size=(image.width, image.height),
+            widths=renditions.rendition_widths(photo),
         )
+        image.working = None
+        for width, image_format, content, size in made:
+            renditions.store_rendition(
+                photo, width=width, image_format=image_format, content=content, size=size
+            )
+    except BaseException:
+        storage.delete(name)
+        raise
 
     with transaction.atomic():
         current = (
@@ -263,8 +269,11 @@ def _refuse(photo: Photo, refusal: ImageRefused) -> Photo:
         refusal_params=refusal.params,
         image="",
     )
-    if refused and raw_name:
-        photo.image.storage.delete(raw_name)
+    if refused:
+        # Those an earlier, failed attempt may have stored.
+        renditions.remove_renditions([photo.pk])
+        if raw_name:
+            photo.image.storage.delete(raw_name)
     logger.info("Photo %s refused: %s", photo.pk, refusal)
     photo.refresh_from_db()
     return photo

@@ -129,41 +129,55 @@ def test_the_uploaded_file_is_kept_as_sent_until_the_worker_replaces_it(settings
     assert stored == [photo.image.name.rsplit("/", 1)[1]]
 
 
-def fail_every_resize(monkeypatch):
-    """Pillow failing while the renditions are made, as a bug or a killed worker stops them."""
+def fail_resizing_below(monkeypatch, width: int):
+    """Pillow failing while the renditions are made (as a bug or a killed worker stops
+    them), once those at least ``width`` wide are made."""
+    resize = Image.Image.resize
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("resize stopped")
+    def failing(self, size, *args, **kwargs):
+        if size[0] < width:
+            raise RuntimeError("resize stopped")
+        return resize(self, size, *args, **kwargs)
 
-    monkeypatch.setattr(Image.Image, "resize", fail)
+    monkeypatch.setattr(Image.Image, "resize", failing)
+
+
+def stored_files(settings) -> list:
+    return sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
 
 
 def test_a_file_the_worker_fails_on_every_time_is_refused_after_the_last_attempt(
-    monkeypatch, settings
+    monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     photo = pending_photo(pillow_file("poison.png", size=(2000, 1000)))
     raw_name = photo.image.name
-    fail_every_resize(monkeypatch)
+    fail_resizing_below(monkeypatch, 1600)  # the 1600 renditions are made, then it stops
     for attempt in range(1, settings.PHOTO_MAX_PROCESSING_ATTEMPTS + 1):
         with pytest.raises(RuntimeError):
             upload.process_upload(photo.pk)
         photo.refresh_from_db()
         assert (photo.state, photo.processing_attempts) == (Photo.State.PENDING, attempt)
+        # The cleaned copy of the failed attempt is removed; its renditions stay for now.
+        assert photo.renditions.count() == 2
+        assert len(stored_files(settings)) == 1 + 2
 
-    refused = upload.process_upload(photo.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = upload.process_upload(photo.pk)
 
     assert refused.state == Photo.State.REFUSED
     with translation.override("ru"):
         assert refused.refusal_message().startswith("Изображение не удалось обработать")
     assert not refused.image
     assert not photo.image.storage.exists(raw_name)
+    assert refused.renditions.count() == 0
+    assert stored_files(settings) == []
     assert tasks.recover() == 0  # the worker's recovery does not enqueue it again
 
 
 def test_a_file_processed_after_a_failed_attempt_is_ready(monkeypatch):
     photo = pending_photo(pillow_file("retry.png", size=(2000, 1000)))
     with monkeypatch.context() as patch:
-        fail_every_resize(patch)
+        fail_resizing_below(patch, 10_000)
         with pytest.raises(RuntimeError):
             upload.process_upload(photo.pk)
 
@@ -171,3 +185,16 @@ def test_a_file_processed_after_a_failed_attempt_is_ready(monkeypatch):
 
     assert (ready.state, ready.processing_attempts) == (Photo.State.READY, 2)
     assert ready.renditions.count() == 2 * len(renditions.rendition_widths(ready))
+
+
+def test_only_the_task_last_enqueued_for_a_photo_counts_and_processes_it():
+    # Each worker's recovery may enqueue a photo left pending: the earlier tasks stop.
+    photo = pending_photo(pillow_file("twice.png", size=(1000, 500)))
+    Photo.objects.filter(pk=photo.pk).update(task_id="last")
+
+    assert upload.process_upload(photo.pk, task_id="earlier") is None
+    photo.refresh_from_db()
+    assert (photo.state, photo.processing_attempts) == (Photo.State.PENDING, 0)
+
+    ready = upload.process_upload(photo.pk, task_id="last")
+    assert (ready.state, ready.processing_attempts) == (Photo.State.READY, 1)
