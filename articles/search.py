@@ -33,18 +33,14 @@ from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVectorField,
 )
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
-    BooleanField,
     Case,
-    ExpressionWrapper,
     F,
     FloatField,
-    Func,
     Q,
     TextField,
     Value,
@@ -394,16 +390,18 @@ class SearchResults:
     ``snippet_html``: escaped text in which only the matches are marked, with <mark>.
     """
 
-    def __init__(self, ranked, details, language: str, words: list[str]):
-        # The newest MAX_RESULTS matches, annotated with in_headline and rank.
-        self.queryset = ranked
+    def __init__(self, newest, rank, details, language: str, words: list[str]):
+        # The newest MAX_RESULTS matches (what EXPLAIN is asked about), and what reads
+        # them with their rank: rows of (id, in the headline, rank, published_at).
+        self.queryset = newest
+        self._rank = rank
         self._details = details  # ids -> queryset of those articles, highlighted
         self.language = language
         self.words = words
 
     @cached_property
     def _ids(self) -> list[int]:
-        rows = self.queryset.values_list("pk", "in_headline", "rank", "published_at")
+        rows = self._rank(self.queryset)
         # Headline matches first, then the best ranked, then the newest.
         ordered = sorted(rows, key=lambda row: (row[1], row[2], row[3], row[0]), reverse=True)
         return [row[0] for row in ordered]
@@ -465,12 +463,7 @@ def search(language: str, query: str) -> SearchResults | None:
         matching = public.alias(document=StoredVector(language)).filter(document=tsquery)
     else:
         matching = public.filter(_substring_match(language, words))
-    # The newest matches in a subquery: ranking is then computed for those rows only,
-    # whatever plan finds them (annotated on the match itself, PostgreSQL may rank every
-    # match before keeping the newest, its rank functions being cheap by their cost).
-    newest = Article.objects.filter(
-        pk__in=matching.order_by("-published_at", "-id").values("pk")[:MAX_RESULTS]
-    ).order_by()
+    newest = matching.order_by("-published_at", "-id")[:MAX_RESULTS]
     # What a result shows: its headline, address, rubric and date.
     shown = [
         "published_at",
@@ -480,14 +473,56 @@ def search(language: str, query: str) -> SearchResults | None:
     ]
     details = public.select_related("rubric").order_by()
     if connection.vendor == "postgresql":
-        newest = newest.annotate(**_rank_columns(language, tsquery))
+
+        def rank(newest):
+            return _ranked_rows(newest, language, tsquery)
+
         details = _highlighted(details.only(*shown), language, tsquery, words)
     else:
-        newest = newest.annotate(**_headline_columns(language, words))
+
+        def rank(newest):
+            ranked = Article.objects.filter(pk__in=newest.values("pk")).order_by()
+            return ranked.annotate(**_headline_columns(language, words)).values_list(
+                "pk", "in_headline", "rank", "published_at"
+            )
+
         details = details.select_related("search_document").only(
             *shown, f"search_document__text_{language}"
         )
-    return SearchResults(newest, lambda ids: details.filter(pk__in=ids), language, words)
+    return SearchResults(newest, rank, lambda ids: details.filter(pk__in=ids), language, words)
+
+
+def _ranked_rows(newest, language: str, tsquery) -> list[tuple]:
+    """(id, in the headline, ts_rank, published_at) of each of ``newest``'s articles.
+
+    The newest matches are a subquery the ranking reads: ranked in the match's own select
+    list, PostgreSQL may rank every match of a plan that sorts them all (a word found in a
+    few thousand articles) before keeping the newest, its rank functions being cheap by
+    their declared cost. Written as SQL around the queryset's own (which keeps every rule
+    of ``available_in()``): the ORM's subquery cost more to build than to run.
+    """
+    inner = newest.values_list("pk", "published_at")
+    compiler = inner.query.get_compiler(connection=connection)
+    inner_sql, inner_params = compiler.as_sql()
+    query_sql, query_params = compiler.compile(tsquery.resolve_expression(inner.query))
+    # The subquery's columns by position (the ORM orders them its own way).
+    selected = [getattr(expression, "target", None) for expression, _sql, _alias in compiler.select]
+    attnames = [target.attname if target is not None else "" for target in selected]
+    columns = [f"c{position}" for position in range(len(attnames))]
+    pk, published_at = (columns[attnames.index(name)] for name in ("id", "published_at"))
+    quote = connection.ops.quote_name
+    document = quote(SearchDocument._meta.db_table)
+    headline = quote(f"search_headline_{language}")
+    vector = quote(f"search_vector_{language}")
+    sql = (
+        f"SELECT newest.{pk}, document.{headline} @@ {query_sql},"  # noqa: S608
+        f" ts_rank(document.{vector}, {query_sql}), newest.{published_at}"
+        f" FROM ({inner_sql}) AS newest ({', '.join(columns)})"
+        f" JOIN {document} AS document ON document.article_id = newest.{pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*query_params, *query_params, *inner_params])
+        return cursor.fetchall()
 
 
 def _tsquery(language: str, query: str, words: list[str]):
@@ -497,18 +532,6 @@ def _tsquery(language: str, query: str, words: list[str]):
         prefixes = " & ".join(f"'{word}':*" for word in words)
         return SearchQuery(prefixes, config=config, search_type="raw")
     return SearchQuery(query, config=config, search_type="websearch")
-
-
-def _rank_columns(language: str, tsquery) -> dict:
-    """in_headline: the query matches the headline alone; rank: ts_rank (headline A, rest B)."""
-    headline_vector = StoredVector(language, column="search_headline")
-    return {
-        "in_headline": ExpressionWrapper(
-            Func(headline_vector, tsquery, arg_joiner=" @@ ", template="(%(expressions)s)"),
-            BooleanField(),
-        ),
-        "rank": SearchRank(StoredVector(language), tsquery),
-    }
 
 
 def _highlighted(articles, language: str, tsquery, words: list[str]):

@@ -567,6 +567,28 @@ def test_search_takes_three_queries_whatever_the_size(
     assert len(RESULT.findall(second.content.decode())) == 30 - search.PAGE_SIZE
 
 
+def test_only_the_newest_matches_are_ranked_whatever_the_plan(client):
+    for n in range(3):
+        ArticleFactory(headline_ru=f"Урожай {n}", sections=[{"body_ru": "<p>Урожай.</p>"}])
+    with CaptureQueriesContext(connection) as captured:
+        assert len(found(client, "урожай")) == 3
+    ranking = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "in_headline" in q["sql"] or "ts_rank(" in q["sql"]
+    ]
+    assert len(ranking) == 1
+    sql = ranking[0]
+    # The match and its LIMIT are a subquery; the rank is computed outside it, on the
+    # MAX_RESULTS rows it keeps (in its own select list, a plan sorting every match would
+    # rank them all first).
+    subquery = sql.index("(SELECT")
+    assert f"LIMIT {search.MAX_RESULTS})" in sql[subquery:]
+    if postgresql():
+        assert "ts_rank(" in sql[:subquery]
+        assert "ts_rank(" not in sql[subquery:]
+
+
 def test_the_search_uses_the_gin_index_on_postgresql_and_a_full_match_on_sqlite():
     now = timezone.now()
     words = ["поле", "урожай", "зерно", "река", "город", "степь", "ветер", "дорога"]
