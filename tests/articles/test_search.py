@@ -221,12 +221,15 @@ def snippet_of(client, query, language="ru"):
     return re.search(r'<p class="snippet">(.*?)</p>', html, re.DOTALL).group(1)
 
 
+#: ~12,000 characters of distinct words: what comes before a match deep in an article.
+FILLER = " ".join(f"слово{n}" for n in range(1500))
+
+
 def test_a_match_deep_in_a_long_article_is_shown_in_the_snippet(client):
-    filler = " ".join(f"слово{n}" for n in range(1500))  # ~12,000 characters
     ArticleFactory(
         headline_ru="Длинный материал",
         sections=[
-            {"body_ru": f"<p>{filler}</p>"},
+            {"body_ru": f"<p>{FILLER}</p>"},
             {"body_ru": "<p>Здесь говорится об урожае пшеницы. Сотрудничество растёт.</p>"},
         ],
     )
@@ -234,19 +237,18 @@ def test_a_match_deep_in_a_long_article_is_shown_in_the_snippet(client):
     assert "<mark>урожае</mark> пшеницы" in snippet
     # The fragment starts at a whole word of the text, not inside one.
     first_word = re.sub(r"</?mark>", "", snippet).removeprefix("… ").split()[0]
-    assert first_word in {*filler.split(), "Здесь", "говорится", "об", "урожае"}
+    assert first_word in {*FILLER.split(), "Здесь", "говорится", "об", "урожае"}
     # A word capitalised at the start of a sentence is found too.
     assert "<mark>Сотрудничество</mark> растёт" in snippet_of(client, "сотрудничество")
 
 
 def test_the_snippet_is_where_a_word_begins_not_where_it_is_part_of_another(client):
-    filler = " ".join(f"слово{n}" for n in range(1500))
     ArticleFactory(
         headline_ru="Итоги",
         headline_kk="Қорытынды",
         sections=[
             {"body_ru": "<p>Был неурожай.</p>", "body_kk": "<p>Бала ойнады.</p>"},
-            {"body_ru": f"<p>{filler}</p>", "body_kk": f"<p>{filler}</p>"},
+            {"body_ru": f"<p>{FILLER}</p>", "body_kk": f"<p>{FILLER}</p>"},
             {"body_ru": "<p>Новый урожай собран.</p>", "body_kk": "<p>Бақта алма піседі.</p>"},
         ],
     )
@@ -262,12 +264,11 @@ def test_the_snippet_is_where_a_word_begins_not_where_it_is_part_of_another(clie
 
 
 def test_a_kazakh_match_deep_in_a_long_article_is_shown_in_the_snippet(client):
-    filler = " ".join(f"сөз{n}" for n in range(1500))
     ArticleFactory(
         headline_ru="Материал",
         headline_kk="Ұзын мақала",
         sections=[
-            {"body_ru": "<p>Текст.</p>", "body_kk": f"<p>{filler} Мәдениет орталығы ашылды.</p>"}
+            {"body_ru": "<p>Текст.</p>", "body_kk": f"<p>{FILLER} Мәдениет орталығы ашылды.</p>"}
         ],
     )
     assert "<mark>Мәдениет</mark> орталығы" in snippet_of(client, "мәдениет", "kk")
