@@ -77,16 +77,19 @@ def _latin_any(url: str) -> str:
 def add_to_sitemap(urls: list[dict]) -> list[dict]:
     """Sitemap entries with the Latin twin of every Kazakh entry, and its hreflang."""
     extra = []
+    latin: dict[str, str] = {}  # an address recurs in every entry of its page
     for url in urls:
         alternates = url.get("alternates") or []
         kazakh = next((a for a in alternates if a["lang_code"] == "kk"), None)
         if kazakh is not None:
-            alternates.append(
-                {"location": _latin_any(kazakh["location"]), "lang_code": LANGUAGE_TAG}
-            )
-        if _latin_any(url["location"]) != url["location"]:
+            location = kazakh["location"]
+            if location not in latin:
+                latin[location] = _latin_any(location)
+            alternates.append({"location": latin[location], "lang_code": LANGUAGE_TAG})
+        twin_location = latin.get(url["location"]) or _latin_any(url["location"])
+        if twin_location != url["location"]:
             twin = dict(url)
-            twin["location"] = _latin_any(url["location"])
+            twin["location"] = twin_location
             extra.append(twin)
     return urls + extra
 

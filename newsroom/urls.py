@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import views as article_views
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS, SitemapXml
 from newsroom import views
 
 urlpatterns = [
@@ -22,7 +22,7 @@ urlpatterns = [
     re_path(
         rf"^sitemap-(?P<section>{'|'.join(SITEMAPS)})\.xml$",
         sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        {"sitemaps": SITEMAPS, "template_name": SitemapXml()},
         name="sitemap_section",
     ),
     path(
