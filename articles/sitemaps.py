@@ -148,9 +148,8 @@ class ArticleSitemap(Sitemap):
         urls = []
         lastmods = []
         changefreq = self.changefreq
-        for article, _language in self.paginator.page(page).object_list:
-            if urls and urls[-1]["item"][0] is article:
-                continue  # one pass per article makes the entries of all its languages
+        items = self.paginator.page(page).object_list  # (article, language) pairs
+        for article in dict.fromkeys(article for article, _language in items):
             languages = languages_of(article)
             locations = {
                 code: f"{protocol}://{domain}{article.get_absolute_url(code)}" for code in languages
