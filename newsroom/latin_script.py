@@ -5,8 +5,9 @@ by running the site's own ``/kk/<path>`` (same views, same rule of what is publi
 unreleased in Kazakh can show in Latin script) and transliterating the response
 (newsroom.kazakh_latin): the text of HTML pages and feeds, interface strings included, with
 ``lang="kk-Latn"``, its links to Kazakh pages pointing to their Latin twins (except links
-that name another ``hreflang``, such as the language switcher's "Қазақша"), and redirects
-kept in the Latin address space. A search under ``/kk-latn/search/?q=`` reads a Latin query
+that name another ``hreflang``, such as the language switcher's "Қазақша"), its schema.org
+data (JSON-LD: texts, addresses and ``inLanguage``) alike, and redirects kept in the Latin
+address space. A search under ``/kk-latn/search/?q=`` reads a Latin query
 in Cyrillic first (kazakh_latin.latin_to_cyrillic).
 
 No database column, no language code in settings.LANGUAGES: ``kk-latn`` is a script of
@@ -19,12 +20,14 @@ cache is transliterated once per process, not once per request.
 """
 
 import functools
+import json
 import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponsePermanentRedirect, QueryDict
 
+from newsroom.jsonld import script_json
 from newsroom.kazakh_latin import latin_to_cyrillic, transliterate, transliterate_html
 
 #: The language tag of Kazakh in Latin script (BCP 47), and its URL prefix.
@@ -39,6 +42,13 @@ _XML_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", 
 _ROOT_LANG = re.compile(r'(<html\b[^>]*\blang=)(["\']?)kk\2', re.IGNORECASE)
 _RSS_LANGUAGE = re.compile(r"<language>kk</language>")
 _SEARCH_PATH = "/kk/search/"
+_JSON_LD = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.DOTALL)
+#: schema.org properties whose text a reader sees on the page (transliterated there too).
+_JSON_LD_TEXTS = frozenset(
+    {"headline", "alternativeHeadline", "description", "name", "articleSection", "caption",
+     "creditText"}
+)  # fmt: skip
+_JSON_LD_URLS = frozenset({"@id", "url", "contentUrl"})
 #: Pages transliterated per process and kept (by their bytes): a cached page costs once.
 MEMO_SIZE = 256
 
@@ -113,7 +123,33 @@ def _html_hook(host: str):
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def _latin_html(content: str, host: str) -> str:
     content = _ROOT_LANG.sub(rf"\1\2{LANGUAGE_TAG}\2", content, count=1)
-    return transliterate_html(content, attribute_hook=_html_hook(host))
+    content = transliterate_html(content, attribute_hook=_html_hook(host))
+    return _JSON_LD.sub(lambda match: _latin_json_ld(match, host), content)
+
+
+def _latin_json_ld(match: re.Match, host: str) -> str:
+    try:
+        data = json.loads(match.group(2))
+    except ValueError:
+        return match.group(0)
+    return f"{match.group(1)}{script_json(_latin_data(data, host))}{match.group(3)}"
+
+
+def _latin_data(value, host: str, key: str | None = None):
+    """schema.org data as the Latin page shows it: its texts, its Kazakh addresses, kk-Latn."""
+    if isinstance(value, dict):
+        return {name: _latin_data(item, host, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_latin_data(item, host, key) for item in value]
+    if not isinstance(value, str):
+        return value
+    if key in _JSON_LD_TEXTS:
+        return transliterate(value)
+    if key in _JSON_LD_URLS:
+        return latin_url(value, host)
+    if key == "inLanguage" and value == "kk":
+        return LANGUAGE_TAG
+    return value
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)

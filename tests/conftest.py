@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 
 from newsroom import roles
 
@@ -48,6 +49,15 @@ def _role_groups_in_transactional_tests(request):
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         restore_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    # A request leaves its language active in the thread (LocaleMiddleware), so a test
+    # would otherwise start in whatever language the previous one last requested.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

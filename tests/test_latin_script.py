@@ -1,5 +1,6 @@
 """Every Kazakh page in Latin script (/kk-latn/…), and the typography of the rendered pages."""
 
+import json
 import re
 
 import feedparser
@@ -85,6 +86,30 @@ def test_the_latin_page_is_its_own_canonical_with_hreflang_for_both_scripts(clie
     assert alternates["ru"] == f"http://testserver{kazakh_article.get_absolute_url('ru')}"
     assert set(alternates) == {"ru", "kk", "kk-Latn", "en", "x-default"}
     assert tree.xpath("//meta[@property='og:url']/@content")[0] == canonical
+
+
+def test_the_latin_pages_structured_data_is_in_latin_script_at_its_own_address(
+    client, kazakh_article
+):
+    def structured_data(url):
+        tree = tree_of(client.get(url))
+        return json.loads(tree.xpath("//script[@type='application/ld+json']")[0].text)
+
+    cyrillic = structured_data(kazakh_article.get_absolute_url("kk"))
+    latin = structured_data(latin_url_of(kazakh_article))
+    canonical = f"http://testserver{latin_url_of(kazakh_article)}"
+    assert latin["url"] == latin["mainEntityOfPage"]["@id"] == canonical
+    assert latin["headline"] == "Qazaqşa taqyryp"
+    assert latin["description"] == "Astana men Rim arasyndağy yntymaqtastyq"
+    assert latin["articleSection"] == "Saiasat"
+    assert latin["inLanguage"] == "kk-Latn"
+    assert not CYRILLIC.search(json.dumps(latin, ensure_ascii=False))
+    # The rest as on the Cyrillic page: dates, the logo, the shape.
+    for name in ("datePublished", "dateModified", "isAccessibleForFree", "@type"):
+        assert latin[name] == cyrillic[name]
+    assert latin["publisher"]["logo"] == cyrillic["publisher"]["logo"]
+    assert cyrillic["headline"] == "Қазақша тақырып"
+    assert cyrillic["inLanguage"] == "kk"
 
 
 def test_every_page_offers_kazakh_in_latin_script_where_kazakh_is_released(

@@ -1,29 +1,23 @@
 """Template tags of the public pages: structured data, masthead, rubric navigation."""
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import views
 from newsroom.context_processors import site_name as configured_site_name
+from newsroom.jsonld import script_json
 
 register = template.Library()
-
-# As django.utils.html.json_script: no "</script>" or "<!--" can close or open anything.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter(is_safe=True)
 def json_ld(value):
     """``value`` as a ``<script type="application/ld+json">`` element, safe in HTML."""
-    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+        mark_safe(script_json(value)),  # noqa: S308 - escaped for a script element
     )
 
 
