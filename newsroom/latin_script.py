@@ -20,6 +20,7 @@ cache is transliterated once per process, not once per request.
 """
 
 import functools
+import html
 import json
 import re
 from urllib.parse import urlsplit
@@ -49,6 +50,11 @@ _JSON_LD_TEXTS = frozenset(
      "creditText"}
 )  # fmt: skip
 _JSON_LD_URLS = frozenset({"@id", "url", "contentUrl"})
+#: An element's own text marked as another language (a Russian name in a Kazakh byline):
+#: the page leaves it as written, and so does its schema.org data.
+_OTHER_LANGUAGE_TEXT = re.compile(
+    r'<(\w+)\b[^>]*?\blang="(?!kk-latn")[^"]*"[^>]*>([^<]+)</\1>', re.IGNORECASE
+)
 #: Pages transliterated per process and kept (by their bytes): a cached page costs once.
 MEMO_SIZE = 256
 
@@ -123,28 +129,32 @@ def _html_hook(host: str):
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def _latin_html(content: str, host: str) -> str:
     content = _ROOT_LANG.sub(rf"\1\2{LANGUAGE_TAG}\2", content, count=1)
+    kept = {html.unescape(m.group(2)).strip() for m in _OTHER_LANGUAGE_TEXT.finditer(content)}
     content = transliterate_html(content, attribute_hook=_html_hook(host))
-    return _JSON_LD.sub(lambda match: _latin_json_ld(match, host), content)
+    return _JSON_LD.sub(lambda match: _latin_json_ld(match, host, kept), content)
 
 
-def _latin_json_ld(match: re.Match, host: str) -> str:
+def _latin_json_ld(match: re.Match, host: str, kept: set[str]) -> str:
     try:
         data = json.loads(match.group(2))
     except ValueError:
         return match.group(0)
-    return f"{match.group(1)}{script_json(_latin_data(data, host))}{match.group(3)}"
+    return f"{match.group(1)}{script_json(_latin_data(data, host, kept))}{match.group(3)}"
 
 
-def _latin_data(value, host: str, key: str | None = None):
-    """schema.org data as the Latin page shows it: its texts, its Kazakh addresses, kk-Latn."""
+def _latin_data(value, host: str, kept: set[str], key: str | None = None):
+    """schema.org data as the Latin page shows it: its texts, its Kazakh addresses, kk-Latn.
+
+    A text the page shows in another language (``kept``) stays as it is there.
+    """
     if isinstance(value, dict):
-        return {name: _latin_data(item, host, name) for name, item in value.items()}
+        return {name: _latin_data(item, host, kept, name) for name, item in value.items()}
     if isinstance(value, list):
-        return [_latin_data(item, host, key) for item in value]
+        return [_latin_data(item, host, kept, key) for item in value]
     if not isinstance(value, str):
         return value
     if key in _JSON_LD_TEXTS:
-        return transliterate(value)
+        return value if value in kept else transliterate(value)
     if key in _JSON_LD_URLS:
         return latin_url(value, host)
     if key == "inLanguage" and value == "kk":
