@@ -147,7 +147,6 @@ class ArticleSitemap(Sitemap):
         """Sitemap._urls' entries, each address made once (see the module's docstring)."""
         urls = []
         lastmods = []
-        changefreq = self.changefreq
         items = self.paginator.page(page).object_list  # (article, language) pairs
         for article in dict.fromkeys(article for article, _language in items):
             languages = languages_of(article)
@@ -163,13 +162,15 @@ class ArticleSitemap(Sitemap):
             lastmod = self.lastmod(article)
             lastmods.append(lastmod)
             for code in languages:
+                item = (article, code)
+                priority = self._get("priority", item)
                 urls.append(
                     {
-                        "item": (article, code),
+                        "item": item,
                         "location": locations[code],
                         "lastmod": lastmod,
-                        "changefreq": changefreq,
-                        "priority": "",
+                        "changefreq": self._get("changefreq", item),
+                        "priority": str(priority if priority is not None else ""),
                         # Each entry its own list: add_to_sitemap appends to it.
                         "alternates": list(alternates),
                     }

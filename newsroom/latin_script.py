@@ -50,10 +50,10 @@ _JSON_LD_TEXTS = frozenset(
      "creditText"}
 )  # fmt: skip
 _JSON_LD_URLS = frozenset({"@id", "url", "contentUrl"})
-#: An element's own text marked as another language (a Russian name in a Kazakh byline):
-#: the page leaves it as written, and so does its schema.org data.
+#: An element's own text marked as a language other than Kazakh (a Russian name in a
+#: Kazakh byline): the page leaves it as written, and so does its schema.org data.
 _OTHER_LANGUAGE_TEXT = re.compile(
-    r'<(\w+)\b[^>]*?\blang="(?!kk-latn")[^"]*"[^>]*>([^<]+)</\1>', re.IGNORECASE
+    r'<(\w+)\b[^>]*?(?<![\w-])lang="(?!kk(?:-latn)?")[^"]*"[^>]*>([^<]+)</\1>', re.IGNORECASE
 )
 #: Pages transliterated per process and kept (by their bytes): a cached page costs once.
 MEMO_SIZE = 256
@@ -142,19 +142,20 @@ def _latin_json_ld(match: re.Match, host: str, kept: set[str]) -> str:
     return f"{match.group(1)}{script_json(_latin_data(data, host, kept))}{match.group(3)}"
 
 
-def _latin_data(value, host: str, kept: set[str], key: str | None = None):
+def _latin_data(value, host: str, kept: set[str], key: str | None = None, person=False):
     """schema.org data as the Latin page shows it: its texts, its Kazakh addresses, kk-Latn.
 
-    A text the page shows in another language (``kept``) stays as it is there.
+    A person's name the page shows in another language (``kept``) stays as it is there.
     """
     if isinstance(value, dict):
-        return {name: _latin_data(item, host, kept, name) for name, item in value.items()}
+        person = value.get("@type") == "Person"
+        return {name: _latin_data(item, host, kept, name, person) for name, item in value.items()}
     if isinstance(value, list):
         return [_latin_data(item, host, kept, key) for item in value]
     if not isinstance(value, str):
         return value
     if key in _JSON_LD_TEXTS:
-        return value if value in kept else transliterate(value)
+        return value if person and key == "name" and value in kept else transliterate(value)
     if key in _JSON_LD_URLS:
         return latin_url(value, host)
     if key == "inLanguage" and value == "kk":

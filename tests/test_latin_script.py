@@ -8,7 +8,8 @@ import pytest
 from lxml import html as lxml_html
 
 from articles.demo import load_demo
-from tests.factories import ArticleFactory, RubricFactory, trilingual_article
+from articles.models import ArticleAuthor
+from tests.factories import ArticleFactory, AuthorFactory, RubricFactory, trilingual_article
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,23 @@ def test_the_latin_pages_structured_data_is_in_latin_script_at_its_own_address(
     assert latin["publisher"]["logo"] == cyrillic["publisher"]["logo"]
     assert cyrillic["headline"] == "Қазақша тақырып"
     assert cyrillic["inLanguage"] == "kk"
+
+
+def test_in_the_latin_structured_data_only_names_shown_in_another_language_stay_cyrillic(client):
+    # The rubric is named as the language switcher's Kazakh link, which stays Cyrillic.
+    rubric = RubricFactory(name_ru="Казахский", name_kk="Қазақ", slug="kazakh")
+    article = trilingual_article(rubric=rubric, released=["ru", "kk"])
+    for position, author in enumerate(
+        (AuthorFactory(name_ru="Иван Петров"), AuthorFactory(name_kk="Асқар Жұмабаев"))
+    ):
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
+    tree = tree_of(client.get(latin_url_of(article)))
+    byline = tree.xpath("//p[@class='byline']")[0]
+    assert text_of(byline) == "Иван Петров, Asqar Jūmabaev"
+    assert tree.xpath("//a[@lang='kk']")[0].text_content() == "Қазақ"
+    data = json.loads(tree.xpath("//script[@type='application/ld+json']")[0].text)
+    assert [author["name"] for author in data["author"]] == ["Иван Петров", "Asqar Jūmabaev"]
+    assert data["articleSection"] == "Qazaq"
 
 
 def test_every_page_offers_kazakh_in_latin_script_where_kazakh_is_released(

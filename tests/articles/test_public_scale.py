@@ -166,6 +166,39 @@ def test_a_sitemap_page_makes_each_articles_address_once_per_language(client, mo
         assert hreflangs == ["ru", "kk", "en", "x-default", "kk-Latn"]
 
 
+def test_sitemap_xml_escapes_and_dates_as_the_w3c_format_in_the_sites_time_zone():
+    utc_evening = dt.datetime(2026, 3, 1, 20, 15, 30, tzinfo=dt.UTC)
+    urlset = [
+        {
+            "location": "https://example.kz/ru/a?x=1&y='2'",
+            "lastmod": utc_evening,
+            "changefreq": "daily",
+            "priority": "0.5",
+            "alternates": [{"location": 'https://example.kz/<kk>/"q"', "lang_code": "kk"}],
+        },
+        {"location": "https://example.kz/ru/", "lastmod": None, "changefreq": None,
+         "priority": "", "alternates": []},
+    ]  # fmt: skip
+    assert sitemaps.SitemapXml().render({"urlset": urlset}) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        "<url><loc>https://example.kz/ru/a?x=1&amp;y=&#x27;2&#x27;</loc>"
+        "<lastmod>2026-03-02T01:15:30+05:00</lastmod>"  # Asia/Almaty
+        "<changefreq>daily</changefreq><priority>0.5</priority>"
+        '<xhtml:link rel="alternate" hreflang="kk" '
+        'href="https://example.kz/&lt;kk&gt;/&quot;q&quot;"/></url>'
+        "<url><loc>https://example.kz/ru/</loc></url>\n</urlset>\n"
+    )
+
+
+def test_a_sitemap_page_is_last_modified_at_its_latest_article(client):
+    ArticleFactory(published_at=dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC))
+    ArticleFactory(published_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    response = client.get("/sitemap-articles.xml")
+    assert response["Last-Modified"] == "Mon, 02 Mar 2026 09:00:00 GMT"
+
+
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
 def test_article_urls_are_what_reverse_gives(language):
     article = trilingual_article()
