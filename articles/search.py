@@ -282,22 +282,15 @@ def query_words(query: str) -> list[str]:
 
 
 class StoredVector(Expression):
-    """A tsvector column of an article's SearchDocument, joined: ``search_vector_<lang>``
-    (headline weighted A, text B; migration 0008) or ``search_headline_<lang>`` (the
-    headline alone; migration 0012). PostgreSQL's own columns: the model does not declare
-    them (they exist there only)."""
+    """``search_vector_<lang>`` of an article's SearchDocument, joined: a column migration
+    0008 adds on PostgreSQL and the model does not declare (it exists there only)."""
 
-    COLUMNS = ("search_vector", "search_headline")
-
-    def __init__(self, language: str, alias: str | None = None, column: str = "search_vector"):
+    def __init__(self, language: str, alias: str | None = None):
         if language not in CONFIGS:
             raise ValueError(f"unknown language {language!r}")
-        if column not in self.COLUMNS:
-            raise ValueError(f"unknown column {column!r}")
         super().__init__(output_field=SearchVectorField())
         self.language = language
         self.alias = alias
-        self.column = column
 
     def resolve_expression(self, query=None, *args, **kwargs):
         # The join to the document table, as a column of it would make it.
@@ -312,7 +305,7 @@ class StoredVector(Expression):
         return clone
 
     def as_sql(self, compiler, connection):
-        column = connection.ops.quote_name(f"{self.column}_{self.language}")
+        column = connection.ops.quote_name(f"search_vector_{self.language}")
         return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
 
     def get_group_by_cols(self):
