@@ -24,8 +24,9 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
+from django.utils.timezone import template_localtime
 
 from articles.feeds import site_name
 from articles.models import LANGUAGE_CODES, Article
@@ -104,8 +105,7 @@ class ArticlePages(Paginator):
 class ArticleSitemap(Sitemap):
     """One URL per article and language it is available in, in pages of ids."""
 
-    i18n = True
-    alternates = True
+    i18n = True  # items are (article, language) pairs
     changefreq = "daily"
 
     def articles(self):
@@ -132,13 +132,6 @@ class ArticleSitemap(Sitemap):
     def get_latest_lastmod(self):
         # The index gives no date rather than read every article for one.
         return None
-
-    def get_languages_for_item(self, article):
-        return languages_of(article)
-
-    def location(self, article):
-        # Called with the item's language active (Sitemap._location).
-        return article.get_absolute_url()
 
     def lastmod(self, article):
         return _to_the_second(article.modified_at or article.published_at)
@@ -237,48 +230,29 @@ class SitemapXml:
 
     def render(self, context=None, request=None) -> str:
         # Each address recurs in every entry of its article, each date in its languages'.
-        escaped = _Memo(lambda text: html.escape(str(text)))  # as the template's autoescape
-        w3c = _Memo(_w3c_datetime)
+        escaped = functools.cache(lambda text: html.escape(str(text)))  # as autoescape does
+        w3c = functools.cache(lambda moment: dateformat.format(template_localtime(moment), "c"))
         parts = [
             '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
             'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
         ]
         add = parts.append
         for url in (context or {}).get("urlset", ()):
-            add(f"<url><loc>{escaped[url['location']]}</loc>")
+            add(f"<url><loc>{escaped(url['location'])}</loc>")
             if url.get("lastmod"):
-                add(f"<lastmod>{w3c[url['lastmod']]}</lastmod>")
+                add(f"<lastmod>{w3c(url['lastmod'])}</lastmod>")
             if url.get("changefreq"):
-                add(f"<changefreq>{escaped[url['changefreq']]}</changefreq>")
+                add(f"<changefreq>{escaped(url['changefreq'])}</changefreq>")
             if url.get("priority"):
-                add(f"<priority>{escaped[url['priority']]}</priority>")
+                add(f"<priority>{escaped(url['priority'])}</priority>")
             for alternate in url.get("alternates") or ():
                 add(
-                    f'<xhtml:link rel="alternate" hreflang="{escaped[alternate["lang_code"]]}" '
-                    f'href="{escaped[alternate["location"]]}"/>'
+                    f'<xhtml:link rel="alternate" hreflang="{escaped(alternate["lang_code"])}" '
+                    f'href="{escaped(alternate["location"])}"/>'
                 )
             add("</url>")
         add("\n</urlset>\n")
         return "".join(parts)
-
-
-class _Memo(dict):
-    """function(key), computed once per key."""
-
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key):
-        value = self[key] = self.function(key)
-        return value
-
-
-def _w3c_datetime(value) -> str:
-    """The "c" date filter's output: ISO 8601, an aware datetime in the current time zone."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.isoformat()
 
 
 SITEMAPS = {"front": FrontPageSitemap, "articles": ArticleSitemap}
