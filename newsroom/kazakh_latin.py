@@ -29,6 +29,7 @@ attributes, <script>, <style>, <code>, <pre>, <textarea>, comments, nor elements
 placeholder, and the ``content`` of description/title meta tags) are transliterated.
 """
 
+import html
 import re
 from collections.abc import Callable
 
@@ -236,13 +237,18 @@ def _skipped_language(lang: str | None) -> bool:
 
 
 def transliterate_html(
-    document: str, *, attribute_hook: AttributeHook | None = None, root_lang: str | None = None
+    document: str,
+    *,
+    attribute_hook: AttributeHook | None = None,
+    root_lang: str | None = None,
+    kept: set[str] | None = None,
 ) -> str:
     """The text of an HTML (or RSS) ``document`` in Latin script; markup untouched.
 
     Text inside an element whose ``lang`` is anything but ``kk-Latn`` stays as written (the
     Cyrillic "Қазақша" of a language switcher, a Russian name marked ``lang="ru"``);
     ``root_lang`` is the language of text outside any such element (None: Kazakh).
+    ``kept``, if given, receives each such text (unescaped, stripped).
     """
     out = []
     last = 0
@@ -253,6 +259,8 @@ def transliterate_html(
         text = document[last : match.start()]
         if text:
             out.append(text if (raw_until or skip) else transliterate(text))
+            if skip and lang_stack and not raw_until and kept is not None and text.strip():
+                kept.add(html.unescape(text).strip())
         last = match.end()
         tag = match.group(2)
         if tag is None:  # comment, doctype

@@ -20,7 +20,6 @@ cache is transliterated once per process, not once per request.
 """
 
 import functools
-import html
 import json
 import re
 from urllib.parse import urlsplit
@@ -50,11 +49,6 @@ _JSON_LD_TEXTS = frozenset(
      "creditText"}
 )  # fmt: skip
 _JSON_LD_URLS = frozenset({"@id", "url", "contentUrl"})
-#: An element's own text marked as a language other than Kazakh (a Russian name in a
-#: Kazakh byline): the page leaves it as written, and so does its schema.org data.
-_OTHER_LANGUAGE_TEXT = re.compile(
-    r'<(\w+)\b[^>]*?(?<![\w-])lang="(?!kk(?:-latn)?")[^"]*"[^>]*>([^<]+)</\1>', re.IGNORECASE
-)
 #: Pages transliterated per process and kept (by their bytes): a cached page costs once.
 MEMO_SIZE = 256
 
@@ -93,16 +87,13 @@ def _latin_any(url: str) -> str:
 def add_to_sitemap(urls: list[dict]) -> list[dict]:
     """Sitemap entries with the Latin twin of every Kazakh entry, and its hreflang."""
     extra = []
-    latin: dict[str, str] = {}  # an address recurs in every entry of its page
+    latin = functools.cache(_latin_any)  # an address recurs in every entry of its page
     for url in urls:
         alternates = url.get("alternates") or []
         kazakh = next((a for a in alternates if a["lang_code"] == "kk"), None)
         if kazakh is not None:
-            location = kazakh["location"]
-            if location not in latin:
-                latin[location] = _latin_any(location)
-            alternates.append({"location": latin[location], "lang_code": LANGUAGE_TAG})
-        twin_location = latin.get(url["location"]) or _latin_any(url["location"])
+            alternates.append({"location": latin(kazakh["location"]), "lang_code": LANGUAGE_TAG})
+        twin_location = latin(url["location"])
         if twin_location != url["location"]:
             twin = dict(url)
             twin["location"] = twin_location
@@ -129,8 +120,9 @@ def _html_hook(host: str):
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def _latin_html(content: str, host: str) -> str:
     content = _ROOT_LANG.sub(rf"\1\2{LANGUAGE_TAG}\2", content, count=1)
-    kept = {html.unescape(m.group(2)).strip() for m in _OTHER_LANGUAGE_TEXT.finditer(content)}
-    content = transliterate_html(content, attribute_hook=_html_hook(host))
+    # What the page leaves as written for its lang (a Russian name in a Kazakh byline).
+    kept: set[str] = set()
+    content = transliterate_html(content, attribute_hook=_html_hook(host), kept=kept)
     return _JSON_LD.sub(lambda match: _latin_json_ld(match, host, kept), content)
 
 

@@ -204,6 +204,19 @@ def test_elements_in_another_language_are_left_alone():
     )
 
 
+def test_the_texts_left_as_written_can_be_collected():
+    html = (
+        '<p>Авторы: <span lang="ru">Иван &amp; Пётр</span>, Асқар</p>'
+        '<script lang="ru">var x = "код";</script><p lang="kk-Latn">Мәтін</p>'
+    )
+    kept = set()
+    assert transliterate_html(html, kept=kept) == (
+        '<p>Avtory: <span lang="ru">Иван &amp; Пётр</span>, Asqar</p>'
+        '<script lang="ru">var x = "код";</script><p lang="kk-Latn">Mätın</p>'
+    )
+    assert kept == {"Иван & Пётр"}
+
+
 def test_urls_written_in_html_text_keep_their_letters():
     html = "<p>Толығырақ: https://kk.wikipedia.org/wiki/Астана сайтында</p>"
     assert transliterate_html(html) == (
