@@ -30,6 +30,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 # benchmarks/http.py would shadow the standard library's http package.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(BASE_DIR))
+from benchmarks.throwaway_site import setup_django  # noqa: E402
+
 WIDTH, HEIGHT = 6000, 4000
 
 MAKE_PHOTO = """
@@ -93,7 +96,7 @@ def run_one(orientation: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="rendition-bench-"))
     source = work / "event.jpg"
     subprocess.run([sys.executable, "-c", MAKE_PHOTO, str(source), str(orientation)], check=True)
-    _setup_django(work)
+    setup_django(work)
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
 
@@ -109,7 +112,7 @@ def work_one(work: Path, photo_id: int) -> None:
     """The worker's task on one pending photo, timed, in a process pinned to one core."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    _setup_django(work)
+    setup_django(work)
     from media_credits import tasks  # noqa: F401  what a photo worker has loaded
     from media_credits.models import Photo
     from media_credits.upload import process_upload
@@ -127,21 +130,6 @@ def work_one(work: Path, photo_id: int) -> None:
         f"peak_mb={_peak_rss_mb():.1f} baseline_mb={baseline:.1f} "
         f"stored={photo.width}x{photo.height} renditions={photo.renditions.count()}"
     )
-
-
-def _setup_django(work: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
-        MEDIA_ROOT=str(work / "media"),
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("S3_BUCKET", None)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 def _run_child(*args: str) -> dict[str, str]:

@@ -12,7 +12,6 @@ the worker's task on a few of the photos for comparison.
 """
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 # benchmarks/http.py would shadow the standard library's http package.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(BASE_DIR))
+from benchmarks.throwaway_site import setup_django  # noqa: E402
 
 MAKE_PHOTO = """
 import sys
@@ -48,20 +49,9 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "-c", MAKE_PHOTO, str(source), str(width), str(height)], check=True
     )
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
-        MEDIA_ROOT=str(work / "media"),
-        LOG_LEVEL="WARNING",
-        DATA_UPLOAD_MAX_NUMBER_FILES=str(max(100, args.files)),
-        ALLOWED_HOSTS="testserver",
+    setup_django(
+        work, DATA_UPLOAD_MAX_NUMBER_FILES=str(max(100, args.files)), ALLOWED_HOSTS="testserver"
     )
-    os.environ.pop("S3_BUCKET", None)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.files.uploadedfile import SimpleUploadedFile
